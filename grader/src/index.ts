@@ -1,0 +1,1 @@
+export const GRADER_VERSION = "0.1.0";

@@ -1,0 +1,29 @@
+import { BackendChoice, describeBackend, parseBackendName, selectBackend } from "./select";
+
+export * from "./select";
+
+function quiet(): boolean {
+  const v = process.env.BERTLAB_QUIET;
+  return v !== undefined && v !== "" && v !== "0";
+}
+
+let readyPromise: Promise<BackendChoice> | undefined;
+
+/**
+ * Resolves once bertlab has chosen and activated its backend. Started on import;
+ * every async bertlab API awaits it, and notebooks may `await ready()` to see the choice.
+ */
+export function ready(): Promise<BackendChoice> {
+  if (!readyPromise) {
+    // An unknown name is a mistake to report at once, not after a failed search.
+    const requested = process.env.BERTLAB_BACKEND;
+    if (requested) parseBackendName(requested);
+    readyPromise = selectBackend(requested).then((choice) => {
+      if (!quiet()) console.log(describeBackend(choice));
+      return choice;
+    });
+    // Callers see the rejection when they await; nobody awaiting must not crash the process.
+    readyPromise.catch(() => undefined);
+  }
+  return readyPromise;
+}

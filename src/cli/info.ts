@@ -1,0 +1,19 @@
+import type { Command } from "./main";
+
+export const command: Command = {
+  summary: "print versions and the TensorFlow.js backend bertlab chose",
+  async run(argv) {
+    if (argv.includes("--help")) {
+      console.log("usage: bertlab info [--json]\n\nSet BERTLAB_BACKEND=node-gpu|node|wasm|cpu to force a backend.");
+      return 0;
+    }
+    const json = argv.includes("--json");
+    if (json) process.env.BERTLAB_QUIET = "1";
+    const bertlab = await import("../index");
+    const tf = await import("@tensorflow/tfjs");
+    const choice = await bertlab.ready();
+    const info = { bertlab: bertlab.version, tfjs: tf.version.tfjs, node: process.version, backend: choice.name, reason: choice.reason, skipped: choice.skipped };
+    console.log(json ? JSON.stringify(info) : JSON.stringify(info, null, 2));
+    return 0;
+  },
+};

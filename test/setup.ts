@@ -1,0 +1,2 @@
+// Tests read results, not the backend banner.
+process.env.BERTLAB_QUIET = "1";
