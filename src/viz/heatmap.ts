@@ -1,0 +1,238 @@
+/**
+ * Heatmaps: a matrix of values, row 0 at the top as it is printed. Used for attention weights,
+ * attention masks and confusion matrices.
+ *
+ * Rows and columns sit at numeric positions 0..n-1 and show their labels as tick text: tokens
+ * repeat ("[PAD]" ×5, "the" twice), and plotly would fold repeated category labels into one row.
+ */
+import { display, type Colorscale, type Figure, type HeatmapTrace, type Layout } from "./figure";
+import { checkLabels, checkMatrix, checkUnique, plotlyText, type Matrix } from "./validate";
+
+export interface HeatmapOptions {
+  z: Matrix;
+  /** Column labels (left to right). */
+  x?: ReadonlyArray<string>;
+  /** Row labels (top to bottom). */
+  y?: ReadonlyArray<string>;
+  title?: string;
+  xTitle?: string;
+  yTitle?: string;
+  colorscale?: Colorscale;
+  zmin?: number;
+  zmax?: number;
+  /** Write each value in its cell; default when the matrix has at most 400 cells. */
+  showValues?: boolean;
+  /** d3-format of written and hovered values, default ".2f". */
+  valueFormat?: string;
+  /** Keep cells square (attention and masks are square by nature). */
+  squareCells?: boolean;
+  showScale?: boolean;
+  colorbarTitle?: string;
+  height?: number;
+}
+
+const HOVER_TEXT_LIMIT = 10_000;
+
+/** Light to dark blue (ColorBrewer Blues). Plotly's own "Blues" runs dark to light, which reads backwards for counts. */
+export const BLUES: Colorscale = [
+  [0, "#f7fbff"],
+  [0.25, "#c6dbef"],
+  [0.5, "#6baed6"],
+  [0.75, "#2171b5"],
+  [1, "#08306b"],
+];
+
+export function heatmap(o: HeatmapOptions, where = "heatmap"): Figure {
+  const [rows, cols] = checkMatrix(where, "z", o.z);
+  checkLabels(where, "x (column labels)", o.x, cols, "each row");
+  checkLabels(where, "y (row labels)", o.y, rows, "z");
+  const fmt = o.valueFormat ?? ".2f";
+  const positions = (n: number) => Array.from({ length: n }, (_, i) => i);
+  const trace: HeatmapTrace = {
+    type: "heatmap",
+    z: o.z.map((row) => Array.from(row)),
+    x: positions(cols),
+    y: positions(rows),
+    colorscale: o.colorscale ?? BLUES,
+    zmin: o.zmin,
+    zmax: o.zmax,
+    showscale: o.showScale ?? true,
+    hovertemplate: `%{y} → %{x}: %{z:${fmt}}<extra></extra>`,
+  };
+  if (o.colorbarTitle) trace.colorbar = { title: { text: o.colorbarTitle } };
+  if (o.showValues ?? rows * cols <= 400) trace.texttemplate = `%{z:${fmt}}`;
+  if ((o.x || o.y) && rows * cols <= HOVER_TEXT_LIMIT) {
+    // Hover names the row and column by label, not by position.
+    trace.text = o.z.map((_, r) => Array.from({ length: cols }, (_, c) => `${plotlyText(o.y?.[r] ?? String(r))} → ${plotlyText(o.x?.[c] ?? String(c))}`));
+    trace.hovertemplate = `%{text}: %{z:${fmt}}<extra></extra>`;
+  }
+  const layout: Layout = {
+    xaxis: {
+      title: o.xTitle ? { text: o.xTitle } : undefined,
+      tickvals: o.x ? positions(cols) : undefined,
+      ticktext: o.x?.map(plotlyText),
+      tickangle: o.x && o.x.length > 8 ? -45 : undefined,
+      showgrid: false,
+      zeroline: false,
+    },
+    yaxis: {
+      title: o.yTitle ? { text: o.yTitle } : undefined,
+      tickvals: o.y ? positions(rows) : undefined,
+      ticktext: o.y?.map(plotlyText),
+      autorange: "reversed",
+      showgrid: false,
+      zeroline: false,
+      scaleanchor: o.squareCells ? "x" : undefined,
+    },
+    height: o.height ?? Math.min(900, Math.max(300, rows * 26 + 170)),
+    margin: { t: o.title ? 60 : 30 },
+  };
+  if (o.title) layout.title = { text: o.title };
+  return { data: [trace], layout };
+}
+
+export interface AttentionHeatmapOptions {
+  title?: string;
+  /** Default: the largest weight, so a diffuse head still shows contrast. */
+  zmax?: number;
+  showValues?: boolean;
+}
+
+/**
+ * One head's attention weights [query][key]: row i is where token i looks. Pass one token list
+ * for self-attention, or {query, key} when the two differ.
+ */
+export function attentionHeatmap(
+  weights: Matrix,
+  tokens: ReadonlyArray<string> | { query: ReadonlyArray<string>; key: ReadonlyArray<string> },
+  opts: AttentionHeatmapOptions = {},
+): Figure {
+  const where = "attentionHeatmap";
+  const [rows, cols] = checkMatrix(where, "weights", weights);
+  const query = "query" in tokens ? tokens.query : tokens;
+  const key = "key" in tokens ? tokens.key : tokens;
+  checkLabels(where, "query tokens", query, rows, "weights (rows)");
+  checkLabels(where, "key tokens", key, cols, "weights (columns)");
+  return heatmap(
+    {
+      z: weights,
+      x: key,
+      y: query,
+      title: opts.title ?? "Attention",
+      xTitle: "key (attended to)",
+      yTitle: "query (attending)",
+      colorscale: "Viridis",
+      zmin: 0,
+      zmax: opts.zmax,
+      showValues: opts.showValues ?? rows * cols <= 144,
+      squareCells: rows === cols,
+      colorbarTitle: "weight",
+    },
+    where,
+  );
+}
+
+export interface MaskHeatmapOptions {
+  /** Token (or position) labels for both axes. */
+  tokens?: ReadonlyArray<string>;
+  title?: string;
+}
+
+const MASK_COLORS: Colorscale = [
+  [0, "#eeeeee"],
+  [0.5, "#eeeeee"],
+  [0.5, "#3b6fb6"],
+  [1, "#3b6fb6"],
+];
+
+/** An attention mask [query][key] of 1 (may attend) and 0 (blocked), e.g. bidirectional versus causal. */
+export function maskHeatmap(mask: Matrix, opts: MaskHeatmapOptions = {}): Figure {
+  const where = "maskHeatmap";
+  const [rows, cols] = checkMatrix(where, "mask", mask);
+  mask.forEach((row, r) =>
+    row.forEach((v, c) => {
+      if (v !== 0 && v !== 1) throw new Error(`${where}: mask[${r}][${c}] is ${v}; a mask holds 0 (blocked) and 1 (may attend)`);
+    }),
+  );
+  if (opts.tokens) checkLabels(where, "tokens", opts.tokens, Math.max(rows, cols), rows === cols ? "the mask" : "the mask's longer side");
+  const fig = heatmap(
+    {
+      z: mask,
+      x: opts.tokens?.slice(0, cols),
+      y: opts.tokens?.slice(0, rows),
+      title: opts.title ?? "Attention mask",
+      xTitle: "key (may be attended to)",
+      yTitle: "query (attending)",
+      colorscale: MASK_COLORS,
+      zmin: 0,
+      zmax: 1,
+      showValues: rows * cols <= 1024,
+      valueFormat: "d",
+      squareCells: rows === cols,
+      showScale: false,
+    },
+    where,
+  );
+  fig.description = `attention mask ${rows}×${cols}, ${mask.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0)} of ${rows * cols} allowed`;
+  return fig;
+}
+
+export interface ConfusionMatrixOptions {
+  title?: string;
+  /** Show each row as fractions of its true class (recall on the diagonal). */
+  normalize?: boolean;
+}
+
+/** counts[true][predicted], as bertlab's confusionMatrix() returns it. */
+export function confusionMatrixHeatmap(counts: Matrix, labels: ReadonlyArray<string>, opts: ConfusionMatrixOptions = {}): Figure {
+  const where = "confusionMatrixHeatmap";
+  const [rows, cols] = checkMatrix(where, "counts", counts);
+  if (rows !== cols) throw new Error(`${where}: counts must be square (true × predicted classes), got ${rows}×${cols}`);
+  checkLabels(where, "labels", labels, rows, "counts");
+  checkUnique(where, "labels", labels);
+  counts.forEach((row, r) =>
+    row.forEach((v, c) => {
+      if (v < 0 || !Number.isInteger(v)) throw new Error(`${where}: counts[${r}][${c}] is ${v}; counts are whole numbers ≥ 0`);
+    }),
+  );
+  const z = opts.normalize
+    ? counts.map((row) => {
+        const total = row.reduce((a, b) => a + b, 0);
+        return row.map((v) => (total === 0 ? 0 : v / total));
+      })
+    : counts;
+  const fig = heatmap(
+    {
+      z,
+      x: labels,
+      y: labels,
+      title: opts.title ?? "Confusion matrix",
+      xTitle: "predicted",
+      yTitle: "true",
+      colorscale: BLUES,
+      zmin: 0,
+      showValues: rows <= 30,
+      valueFormat: opts.normalize ? ".0%" : "d",
+      squareCells: true,
+      colorbarTitle: opts.normalize ? "share of true class" : "count",
+    },
+    where,
+  );
+  const total = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  const correct = counts.reduce((s, row, i) => s + row[i], 0);
+  fig.description = `confusion matrix ${rows}×${cols}, ${correct}/${total} on the diagonal`;
+  return fig;
+}
+
+export function showHeatmap(o: HeatmapOptions): void {
+  display(heatmap(o));
+}
+export function showAttention(...args: Parameters<typeof attentionHeatmap>): void {
+  display(attentionHeatmap(...args));
+}
+export function showMask(...args: Parameters<typeof maskHeatmap>): void {
+  display(maskHeatmap(...args));
+}
+export function showConfusionMatrix(...args: Parameters<typeof confusionMatrixHeatmap>): void {
+  display(confusionMatrixHeatmap(...args));
+}
