@@ -1,0 +1,20 @@
+/** Tokenization: BERT's BasicTokenizer, WordPiece (LinMaxMatch), BPE, their trainers and file formats. */
+export { BasicTokenizer, PreTokenized } from "./basic-tokenizer";
+export type { BasicTokenizerOptions } from "./basic-tokenizer";
+export { WordPiece, maxMatch } from "./wordpiece";
+export type { WordPieceOptions } from "./wordpiece";
+export { Bpe } from "./bpe";
+export type { BpeOptions } from "./bpe";
+export { Encoding } from "./encoding";
+export { BertTokenizer } from "./bert-tokenizer";
+export type { BertTokenizerOptions, BertInputTensors, EncodeOptions, DecodeOptions, Padding, Truncation, TextInput } from "./bert-tokenizer";
+export { trainBpe } from "./train-bpe";
+export type { BpeTrainerOptions, BpeTrainingResult } from "./train-bpe";
+export { trainWordPiece } from "./train-wordpiece";
+export type { WordPieceTrainerOptions, WordPieceTrainingResult } from "./train-wordpiece";
+export { DEFAULT_SPECIAL_TOKENS, countWords } from "./merge-trainer";
+export type { MergeStep, TrainerOptions, Texts } from "./merge-trainer";
+export { Vocab, parseVocabTxt, readVocabTxt, formatVocabTxt, writeVocabTxt, parseMergesTxt, readMergesTxt, formatMergesTxt, writeMergesTxt } from "./vocab";
+export type { Merge } from "./vocab";
+export { parseTokenizerJson, formatTokenizerJson } from "./tokenizer-json";
+export type { AddedToken, TokenizerParts, PostProcessor, TemplatePiece, Decoder, SubwordModel } from "./tokenizer-json";

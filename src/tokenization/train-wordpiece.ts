@@ -1,0 +1,56 @@
+/**
+ * Training a WordPiece vocabulary: start from the characters ("h", "##e", "##l"...) and repeatedly
+ * add the pair with the highest likelihood score freq(ab) / (freq(a) * freq(b)). Unlike BPE's raw
+ * frequency, the score prefers pairs whose parts are rare on their own, i.e. pairs that belong
+ * together. The result is a vocabulary for greedy longest-match WordPiece (the merge order itself
+ * is not used when tokenizing).
+ */
+import { BasicTokenizer } from "./basic-tokenizer";
+import { BertTokenizer } from "./bert-tokenizer";
+import { DEFAULT_SPECIAL_TOKENS, MergeStep, PairMerger, Texts, TrainerOptions, checkTrainerOptions, countWords } from "./merge-trainer";
+import { Merge, Vocab } from "./vocab";
+
+export interface WordPieceTrainerOptions extends TrainerOptions {
+  /** Continuation prefix (default "##"). */
+  continuingSubwordPrefix?: string;
+}
+
+export interface WordPieceTrainingResult {
+  tokenizer: BertTokenizer;
+  /** The merged pairs in order. */
+  merges: Merge[];
+  history: MergeStep[];
+}
+
+export function trainWordPiece(texts: Texts, options: WordPieceTrainerOptions): WordPieceTrainingResult {
+  checkTrainerOptions(options, "trainWordPiece");
+  const prefix = options.continuingSubwordPrefix ?? "##";
+  const lowercase = options.lowercase ?? true;
+  const basic = new BasicTokenizer({ lowercase });
+  const words = countWords(texts, basic);
+  const split = (word: string): string[] => [...word].map((c, i) => (i > 0 ? prefix + c : c));
+  const join = (a: string, b: string): string => a + (b.startsWith(prefix) ? b.slice(prefix.length) : b);
+  const score = (pair: number, fa: number, fb: number): number => pair / (fa * fb);
+  const merger = new PairMerger(words, split, join, score, options.minFrequency ?? 2, true);
+
+  const specials = options.specialTokens ?? DEFAULT_SPECIAL_TOKENS;
+  for (const t of ["[UNK]", "[CLS]", "[SEP]"]) {
+    if (!specials.includes(t)) throw new Error(`trainWordPiece: specialTokens must include ${t} for a BERT tokenizer`);
+  }
+  const tokens = [...specials];
+  const inVocab = new Set(tokens);
+  for (const s of merger.alphabet()) if (!inVocab.has(s)) (inVocab.add(s), tokens.push(s));
+  const merges: Merge[] = [];
+  const history: MergeStep[] = [];
+  while (tokens.length < options.vocabSize) {
+    const m = merger.step();
+    if (!m) break;
+    merges.push([m.a, m.b]);
+    if (!inVocab.has(m.token)) (inVocab.add(m.token), tokens.push(m.token));
+    const step: MergeStep = { step: history.length + 1, pair: [m.a, m.b], token: m.token, score: m.score, frequency: m.frequency, vocabSize: tokens.length };
+    history.push(step);
+    options.onStep?.(step);
+  }
+  const tokenizer = BertTokenizer.fromVocab(Vocab.fromTokens(tokens, "trained WordPiece vocabulary"), { lowercase });
+  return { tokenizer, merges, history };
+}

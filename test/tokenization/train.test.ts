@@ -1,0 +1,83 @@
+/**
+ * The trainers: every step merges the pair a brute-force recount says is best (BPE: most frequent;
+ * WordPiece: highest freq(ab) / (freq(a) * freq(b))), and the result tokenizes its own corpus.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { BasicTokenizer, MergeStep, countWords, trainBpe, trainWordPiece } from "../../src/tokenization";
+import { FIXTURES } from "./hf-reference";
+
+const text = fs.readFileSync(path.join(FIXTURES, "train-en-ko.txt"), "utf8");
+
+/** Replays merges on the word counts from scratch and checks each chosen pair was the best. */
+function checkHistory(history: MergeStep[], split: (w: string) => string[], join: (a: string, b: string) => string, score: (n: number, fa: number, fb: number) => number, steps: number): void {
+  const words = [...countWords(text, new BasicTokenizer({ lowercase: true }))].map(([w, n]) => ({ symbols: split(w), n }));
+  for (const step of history.slice(0, steps)) {
+    const pairs = new Map<string, number>();
+    const freq = new Map<string, number>();
+    for (const { symbols, n } of words) {
+      symbols.forEach((s) => freq.set(s, (freq.get(s) ?? 0) + n));
+      for (let i = 0; i + 1 < symbols.length; i++) {
+        const k = symbols[i] + "\u0000" + symbols[i + 1];
+        pairs.set(k, (pairs.get(k) ?? 0) + n);
+      }
+    }
+    let best = -Infinity;
+    for (const [k, n] of pairs) {
+      if (n < 2) continue;
+      const [a, b] = k.split("\u0000");
+      best = Math.max(best, score(n, freq.get(a) as number, freq.get(b) as number));
+    }
+    const [a, b] = step.pair;
+    const n = pairs.get(a + "\u0000" + b) as number;
+    assert.equal(step.frequency, n, `step ${step.step}: frequency of ${a} + ${b}`);
+    assert.equal(step.score, score(n, freq.get(a) as number, freq.get(b) as number), `step ${step.step}: score`);
+    assert.equal(step.score, best, `step ${step.step}: ${a} + ${b} scores ${step.score} but the best pair scores ${best}`);
+    assert.equal(step.token, join(a, b));
+    for (const w of words) {
+      const out: string[] = [];
+      for (let i = 0; i < w.symbols.length; i++) {
+        if (i + 1 < w.symbols.length && w.symbols[i] === a && w.symbols[i + 1] === b) {
+          out.push(step.token);
+          i++;
+        } else out.push(w.symbols[i]);
+      }
+      w.symbols = out;
+    }
+  }
+}
+
+describe("tokenization: trainers", function () {
+  this.timeout(60000);
+
+  it("trainWordPiece picks the pair with the best likelihood score at every step", function () {
+    const steps: MergeStep[] = [];
+    const { tokenizer, history, merges } = trainWordPiece(text, { vocabSize: 700, onStep: (s) => steps.push(s) });
+    assert.equal(tokenizer.vocab.size, 700);
+    assert.equal(history.length, merges.length);
+    assert.deepEqual(steps, history);
+    assert.deepEqual(tokenizer.vocab.tokens.slice(0, 5), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]);
+    history.forEach((s, i) => i > 0 && assert.ok(s.vocabSize >= history[i - 1].vocabSize));
+    checkHistory(history, (w) => [...w].map((c, i) => (i ? "##" + c : c)), (a, b) => a + b.replace(/^##/, ""), (n, fa, fb) => n / (fa * fb), 60);
+    const words = tokenizer.tokenize("Language models learn from text. 언어 모델은 텍스트로부터 배웁니다.");
+    assert.ok(!words.includes("[UNK]"), words.join(" "));
+  });
+
+  it("trainBpe merges the most frequent pair at every step, and tokenizes with its merges", function () {
+    const { tokenizer, history, merges } = trainBpe(text, { vocabSize: 500 });
+    assert.equal(tokenizer.vocab.size, 500);
+    checkHistory(history, (w) => [...w].map((c, i, all) => (i === all.length - 1 ? c + "</w>" : c)), (a, b) => a + b, (n) => n, 80);
+    assert.deepEqual(merges.slice(0, 3), history.slice(0, 3).map((s) => s.pair));
+    assert.ok(history.every((s, i) => i === 0 || s.score <= history[i - 1].score || s.score > 0));
+    const tokens = tokenizer.tokenize("the tokenizer");
+    assert.equal(tokens.join("").replace(/<\/w>/g, " ").trim(), "the tokenizer");
+    assert.equal(tokenizer.decode(tokenizer.encode("the tokenizer").inputIds, { skipSpecialTokens: true }), "the tokenizer");
+  });
+
+  it("stops early when no pair is frequent enough", function () {
+    const { tokenizer, history } = trainWordPiece("ab ab cd", { vocabSize: 1000 });
+    assert.ok(tokenizer.vocab.size < 1000);
+    assert.deepEqual(history.map((s) => s.token), ["ab"]);
+  });
+});
