@@ -1,0 +1,5 @@
+export * from "./dtypes";
+export * from "./safetensors";
+export * from "./pytorch-bin";
+export * from "./hf-names";
+export * from "./hf-checkpoint";

@@ -1,0 +1,13 @@
+/**
+ * Layer normalisation over the hidden dimension (Ba et al. 2016), as BERT applies it after each
+ * residual connection: (x - mean) / sqrt(var + eps) * gamma + beta, biased variance, eps 1e-12.
+ */
+import * as tf from "@tensorflow/tfjs";
+
+export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+  const mean = tf.mean(x, -1, true);
+  const centered = tf.sub(x, mean);
+  const variance = tf.mean(tf.square(centered), -1, true);
+  const normalised = tf.mul(centered, tf.rsqrt(tf.add(variance, eps)));
+  return tf.add(tf.mul(normalised, gamma), beta);
+}
