@@ -1,1 +1,87 @@
-// placeholder replaced below
+#!/usr/bin/env node
+/**
+ * Registers the tslab kernel with Jupyter, run by `npm install` (root "prepare") and `npm run setup:kernel`.
+ *
+ * The kernelspec points at THIS checkout's node and node_modules/tslab, so notebooks resolve
+ * `bertlab` and `tslab/dist/jupyter` from here whatever tslab may be installed globally. It is
+ * written to Jupyter's per-user kernels folder, where `tslab install --user` would put it.
+ *
+ * It must never fail an install: without Jupyter it prints one line saying how to get one.
+ * Set BERTLAB_SKIP_KERNEL_INSTALL=1 to skip it.
+ */
+"use strict";
+const { spawnSync } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const KERNEL_NAME = "tslab"; // the notebooks' metadata names this kernelspec
+
+function tslabBin() {
+  const pkg = require.resolve("tslab/package.json", { paths: [ROOT] });
+  return path.join(path.dirname(pkg), "bin", "tslab");
+}
+
+/** The kernel.json Jupyter starts the kernel from. */
+function kernelSpec() {
+  return {
+    argv: [process.execPath, tslabBin(), "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript",
+    language: "typescript",
+    // tslab interrupts on SIGINT; it has no interrupt_request handler.
+    interrupt_mode: "signal",
+    metadata: { bertlab: { root: ROOT } },
+  };
+}
+
+/** True if `jupyter <sub> --version` runs, i.e. that Jupyter application is installed. */
+function hasJupyter(sub) {
+  const args = sub ? [sub, "--version"] : ["--version"];
+  const r = spawnSync("jupyter", args, { stdio: "ignore", timeout: 60_000 });
+  return !r.error && r.status === 0;
+}
+
+const HOW_TO_GET_JUPYTER =
+  "bertlab: no Jupyter found, so the TypeScript kernel was not registered. To use the notebooks, install one " +
+  "(`pip install jupyterlab`, or on Debian/Ubuntu `sudo apt-get install jupyter-notebook`), then run `npm run setup:kernel`.";
+
+/** Jupyter's per-user data folder (honours JUPYTER_DATA_DIR), as `jupyter --data-dir` reports it. */
+function jupyterDataDir() {
+  const r = spawnSync("jupyter", ["--data-dir"], { encoding: "utf8", timeout: 60_000 });
+  const dir = !r.error && r.status === 0 ? r.stdout.trim() : "";
+  if (!dir) throw new Error(`\`jupyter --data-dir\` failed: ${(r.error ? r.error.message : r.stderr).trim()}`);
+  return dir;
+}
+
+/**
+ * Writes <data-dir>/kernels/tslab/kernel.json, which is what `jupyter kernelspec install --user`
+ * does; doing it directly also works where only the notebook is installed without the
+ * `jupyter-kernelspec` command (Debian's jupyter-notebook without recommends).
+ * Returns a one-line message saying what happened; throws nothing.
+ */
+function registerKernel() {
+  if (!hasJupyter()) return { ok: false, message: HOW_TO_GET_JUPYTER };
+  try {
+    const dir = path.join(jupyterDataDir(), "kernels", KERNEL_NAME);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "kernel.json"), JSON.stringify(kernelSpec(), null, 1) + "\n");
+    return { ok: true, message: `bertlab: registered the "${KERNEL_NAME}" (TypeScript) Jupyter kernel in ${dir}, running ${tslabBin()}.` };
+  } catch (e) {
+    return { ok: false, message: `bertlab: could not register the tslab kernel with Jupyter (${e && e.message}); try \`npm run setup:kernel\`.` };
+  }
+}
+
+module.exports = { registerKernel, kernelSpec, hasJupyter, HOW_TO_GET_JUPYTER };
+
+if (require.main === module) {
+  if (process.env.BERTLAB_SKIP_KERNEL_INSTALL && process.env.BERTLAB_SKIP_KERNEL_INSTALL !== "0") {
+    console.log("bertlab: BERTLAB_SKIP_KERNEL_INSTALL is set; the Jupyter kernel was not registered.");
+  } else {
+    try {
+      console.log(registerKernel().message);
+    } catch (e) {
+      console.log(`bertlab: skipped registering the Jupyter kernel (${e && e.message}).`);
+    }
+  }
+  process.exitCode = 0;
+}
