@@ -1,6 +1,17 @@
-import { BackendChoice, describeBackend, parseBackendName, selectBackend } from "./select";
+import { registerWasmTrainingKernels } from "./kernels";
+import { BackendChoice, describeBackend, onBackendActivated, parseBackendName, selectBackend } from "./select";
 
 export * from "./select";
+export { registerWasmTrainingKernels, sparseSoftmaxCrossEntropy, WASM_TRAINING_KERNELS } from "./kernels";
+export type { WasmKernelOptions, WasmKernelState } from "./kernels";
+
+// Training on wasm needs kernels tfjs-backend-wasm lacks (and faster matmul gradients);
+// which matmul runs is part of the answer to "why is this fast or slow".
+onBackendActivated((choice) => {
+  if (choice.tfjsName !== "wasm") return;
+  const state = registerWasmTrainingKernels();
+  if (!choice.reason.includes(state.detail)) choice.reason += `; ${state.detail}`;
+});
 
 function quiet(): boolean {
   const v = process.env.BERTLAB_QUIET;
