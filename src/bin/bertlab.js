@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // A committed shim, so the bin link is valid before `tsc` has produced dist/.
-require("../dist/cli/main.js");
+require("../dist/cli/main.js").runCli();

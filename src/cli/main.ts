@@ -10,6 +10,12 @@ export interface Command {
 const COMMANDS: Record<string, () => Command> = {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   info: () => require("./info").command as Command,
+  run: () => require("./run").command as Command,
+  download: () => require("./download").command as Command,
+  pretrain: () => require("./pretrain").command as Command,
+  finetune: () => require("./finetune").command as Command,
+  eval: () => require("./eval").command as Command,
+  predict: () => require("./predict").command as Command,
 };
 
 function usage(): string {
@@ -31,8 +37,9 @@ export async function main(argv: string[]): Promise<number> {
   return load().run(rest);
 }
 
-if (require.main === module || process.argv[1]?.endsWith("bertlab.js")) {
-  main(process.argv.slice(2)).then(
+/** Runs the CLI with this process's arguments and sets the exit code; called by bin/bertlab.js. */
+export function runCli(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
     (code) => {
       process.exitCode = code;
     },
@@ -42,3 +49,5 @@ if (require.main === module || process.argv[1]?.endsWith("bertlab.js")) {
     },
   );
 }
+
+if (require.main === module) runCli();
