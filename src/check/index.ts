@@ -1,0 +1,46 @@
+/**
+ * In-notebook tests for bertlab exercises, mocha-style:
+ *
+ *   import { describe, it, check, closeTo } from "bertlab/check";
+ *   import assert from "node:assert";
+ *   describe("q1", () => {                        // the test cell's nbgrader grade_id
+ *     it("doubles 2", () => assert.strictEqual(double(2), 4));
+ *   });
+ *   await check("q1");                            // pass/fail table, right in the notebook
+ *
+ * The same registrations are what bertlab-grader runs (with the hidden tests added) in a fresh kernel.
+ */
+import { describe, it, markHidden, suite, isGrading } from "./registry";
+import { runTests } from "./run";
+import { renderHtml, renderText, passedAll, type CheckReport } from "./table";
+import { showRich } from "./display";
+
+export { describe, it, markHidden };
+export { closeTo, type Tolerance } from "./close_to";
+export type { TestResult, TestStatus } from "./run";
+export type { CheckReport } from "./table";
+export { renderText as renderCheckText, renderHtml as renderCheckHtml } from "./table";
+
+/** Runs the tests registered for `gradeId` and returns the report, without displaying anything. */
+export async function checkReport(gradeId: string): Promise<CheckReport> {
+  if (isGrading()) {
+    // The grader runs the tests itself from its own cell; running them here too would only cost time.
+    return { gradeId, results: [], problem: "graded by bertlab-grader" };
+  }
+  const registered = suite(gradeId);
+  return registered
+    ? { gradeId, results: await runTests(registered.tests) }
+    : { gradeId, results: [], problem: `no tests registered for "${gradeId}"; run its test cell (describe("${gradeId}", ...)) first` };
+}
+
+/**
+ * Runs the tests registered for `gradeId` against the live kernel state and shows a pass/fail table.
+ * Never throws for failing tests, so "Run All" keeps going; resolves to nothing so the cell prints nothing else.
+ */
+export async function check(gradeId: string): Promise<void> {
+  const report = await checkReport(gradeId);
+  if (isGrading()) return;
+  showRich(renderHtml(report), renderText(report));
+}
+
+export { passedAll };
