@@ -6,5 +6,18 @@ import { ready } from "./backend";
 
 export * from "./backend";
 export { version } from "./version";
+export * from "./progress";
+import "./progress/notebook"; // registers the live notebook progress bar used inside tslab
+export * from "./notebook";
+export * from "./runner";
+export * from "./check/index";
+export * from "./data";
+export * from "./tokenization";
+export * from "./model";
+export * from "./checkpoint";
+export * from "./hub";
+export * from "./display";
+export * from "./viz";
+export * from "./train";
 
 ready();

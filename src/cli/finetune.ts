@@ -1,0 +1,101 @@
+import { parseArgs } from "node:util";
+import type { Command } from "./main";
+import { intOption, numberOption } from "./pretrain";
+
+const HELP = `usage: bertlab finetune --data FILE --format builtin|clinc|csv|tsv|jsonl --out DIR [options]
+
+Fine-tunes BERT + the course's head (dropout 0.2, dense softmax on the pooled output) for
+intent classification. The last stdout line is JSON:
+  {"val_accuracy", "test_accuracy", "macro_f1", "seconds", ...}
+
+options:
+  --data FILE            dataset file ("builtin" or omitted with --format builtin)
+  --format NAME          builtin | clinc | csv | tsv | jsonl (default: from the extension)
+  --text-column C        text column (name, or 0-based index for header-less CSV)
+  --label-column C       label column
+  --split-column C       split column (train/val/test); without one, a stratified 60/20/20 split
+  --no-header            the CSV/TSV has no header row
+  --lang en|ko           built-in dataset: one language only
+  --model DIR|HUB_ID     pretrained BERT (default: the shipped models/bertlab-mini)
+  --epochs N             maximum epochs (default 10; early stopping may end sooner)
+  --batch-size N         default 32
+  --lr X                 peak learning rate (default 5e-4)
+  --max-seq-length N     default 64
+  --patience N           early-stopping patience in epochs (default 3)
+  --seed N               default 0
+  --out DIR              where the fine-tuned classifier is saved (required)
+  --json                 print only the JSON line`;
+
+export const command: Command = {
+  summary: "fine-tune BERT for intent classification",
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        data: { type: "string" },
+        format: { type: "string" },
+        "text-column": { type: "string" },
+        "label-column": { type: "string" },
+        "split-column": { type: "string" },
+        "no-header": { type: "boolean", default: false },
+        lang: { type: "string" },
+        model: { type: "string" },
+        epochs: { type: "string" },
+        "batch-size": { type: "string" },
+        lr: { type: "string" },
+        "max-seq-length": { type: "string" },
+        patience: { type: "string" },
+        seed: { type: "string" },
+        out: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.out) {
+      console.error("bertlab finetune: --out DIR is required\n\n" + HELP);
+      return 2;
+    }
+    if (values.json) process.env.BERTLAB_QUIET = "1";
+    const { loadDatasetFromArgs } = require("./dataset-args") as typeof import("./dataset-args");
+    const { loadPretrainedForClassification } = require("../train/load-pretrained") as typeof import("../train/load-pretrained");
+    const { finetune } = require("../train/finetune") as typeof import("../train/finetune");
+    const dataset = loadDatasetFromArgs(values);
+    const classifier = await loadPretrainedForClassification(values.model, dataset.labels, {
+      maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
+      seed: intOption(values.seed, "--seed"),
+    });
+    const result = await finetune(classifier, dataset, {
+      epochs: intOption(values.epochs, "--epochs"),
+      batchSize: intOption(values["batch-size"], "--batch-size"),
+      learningRate: numberOption(values.lr, "--lr"),
+      patience: intOption(values.patience, "--patience"),
+      seed: intOption(values.seed, "--seed"),
+      outDir: values.out,
+      progress: !values.json,
+      onEpoch: values.json
+        ? undefined
+        : (e) => console.log(`epoch ${e.epoch + 1}: train loss ${e.trainLoss.toFixed(4)} acc ${e.trainAccuracy.toFixed(4)} | val loss ${e.valLoss.toFixed(4)} acc ${e.valAccuracy.toFixed(4)}`),
+    });
+    const test = result.test;
+    const summary: Record<string, unknown> = {
+      val_accuracy: result.val.report.accuracy,
+      test_accuracy: test?.report.accuracy ?? null,
+      macro_f1: (test ?? result.val).report.macroF1,
+      seconds: Math.round(result.seconds * 10) / 10,
+      best_epoch: result.bestEpoch + 1,
+      epochs_run: result.epochs.length,
+      test_accuracy_by_lang: test ? Object.fromEntries(Object.entries(test.byLang).map(([k, v]) => [k, v.accuracy])) : undefined,
+      oos_threshold: result.oosThreshold,
+      in_scope_accuracy: test?.oos?.inScopeAccuracy,
+      oos_recall: test?.oos?.oosRecall,
+      out: values.out,
+    };
+    classifier.dispose();
+    console.log(JSON.stringify(summary));
+    return 0;
+  },
+};

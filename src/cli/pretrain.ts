@@ -1,0 +1,111 @@
+import { parseArgs } from "node:util";
+import type { Command } from "./main";
+
+const HELP = `usage: bertlab pretrain [--corpus DIR] [--config mini] --out DIR [options]
+
+Pretrains a BERT from scratch with masked-LM + next-sentence prediction on a folder of .txt
+files (one sentence per line, a blank line between documents), after training a WordPiece
+vocabulary on the same text. Writes a Hugging Face layout checkpoint to --out.
+
+options:
+  --corpus DIR          corpus folder (default: the built-in data/corpus)
+  --config NAME         tiny | mini | small | medium | base (default mini)
+  --out DIR             output directory (required)
+  --tokenizer DIR       reuse this tokenizer (tokenizer.json or vocab.txt) instead of training one
+  --vocab-size N        WordPiece vocabulary size to train (default 8000)
+  --lowercase           lowercase the text (default: cased)
+  --steps N             optimizer steps (default: --epochs passes)
+  --epochs N            passes over the corpus when --steps is not given (default 1)
+  --batch-size N        default 32
+  --max-seq-length N    default 64
+  --lr X                peak learning rate (default 5e-4)
+  --whole-word          whole-word masking
+  --seed N              default 0
+  --f16                 store weights as float16 (half the size)
+  --json                print only the final JSON summary line`;
+
+export const command: Command = {
+  summary: "pretrain a BERT with MLM + NSP on a text corpus",
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        corpus: { type: "string" },
+        config: { type: "string", default: "mini" },
+        out: { type: "string" },
+        tokenizer: { type: "string" },
+        "vocab-size": { type: "string" },
+        lowercase: { type: "boolean", default: false },
+        steps: { type: "string" },
+        epochs: { type: "string" },
+        "batch-size": { type: "string" },
+        "max-seq-length": { type: "string" },
+        lr: { type: "string" },
+        "whole-word": { type: "boolean", default: false },
+        seed: { type: "string" },
+        f16: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.out) {
+      console.error("bertlab pretrain: --out DIR is required\n\n" + HELP);
+      return 2;
+    }
+    if (values.json) process.env.BERTLAB_QUIET = "1";
+    const { pretrainFromCorpus, builtinCorpusDir } = require("../train/pretrain-from-corpus") as typeof import("../train/pretrain-from-corpus");
+    const { BertTokenizer } = require("../tokenization/bert-tokenizer") as typeof import("../tokenization/bert-tokenizer");
+    const { BERT_PRESETS } = require("../model/config") as typeof import("../model/config");
+    if (!(values.config! in BERT_PRESETS)) throw new Error(`--config "${values.config}" is not a preset; use one of ${Object.keys(BERT_PRESETS).join(", ")}`);
+    const result = await pretrainFromCorpus({
+      corpusDir: values.corpus ?? builtinCorpusDir(),
+      outDir: values.out,
+      config: values.config as keyof typeof BERT_PRESETS,
+      tokenizer: values.tokenizer ? await BertTokenizer.fromPretrained(values.tokenizer) : undefined,
+      vocabSize: intOption(values["vocab-size"], "--vocab-size"),
+      lowercase: values.lowercase,
+      steps: intOption(values.steps, "--steps"),
+      epochs: intOption(values.epochs, "--epochs"),
+      batchSize: intOption(values["batch-size"], "--batch-size"),
+      maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
+      learningRate: numberOption(values.lr, "--lr"),
+      wholeWordMasking: values["whole-word"],
+      seed: intOption(values.seed, "--seed"),
+      saveDtype: values.f16 ? "F16" : undefined,
+      progress: !values.json,
+    });
+    const last = result.evaluations[result.evaluations.length - 1];
+    console.log(
+      JSON.stringify({
+        out: values.out,
+        steps: result.steps,
+        seconds: Math.round(result.seconds),
+        tokens_per_second: Math.round(result.tokensPerSecond),
+        final_loss: result.curves.loss[result.curves.loss.length - 1],
+        eval_mlm_loss: last?.mlmLoss,
+        eval_mlm_accuracy: last?.mlmAccuracy,
+        eval_nsp_accuracy: last?.nspAccuracy,
+        vocab_size: result.vocabSize,
+      }),
+    );
+    return 0;
+  },
+};
+
+export function intOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${value}"`);
+  return n;
+}
+
+export function numberOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${value}"`);
+  return n;
+}

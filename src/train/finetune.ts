@@ -1,0 +1,231 @@
+/**
+ * Fine-tuning BERT for intent classification (Devlin et al. 2019, §4.1): the whole network
+ * (encoder and the new dropout + dense softmax head) is trained end to end with AdamW, warmup
+ * and linear decay, evaluating on the validation split after every epoch, stopping early when
+ * validation accuracy stops improving, and keeping the best epoch's weights.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../backend";
+import { IntentDataset, IntentExample } from "../data/types";
+import { FloatDtype } from "../checkpoint/safetensors";
+import { createProgress } from "../progress";
+import { AdamW, linearWarmupDecay } from "./adamw";
+import { batchToTensors, lengthGroupedBatches, padBatch } from "./collate";
+import { EarlyStopping } from "./early-stopping";
+import { evaluateIntents, IntentEvaluation } from "./evaluate-intents";
+import { IntentClassifier } from "./intent-classifier";
+import { chooseOosThreshold } from "./metrics";
+import { Random } from "./random";
+import { withSeededMathRandom } from "./seeded-random";
+
+export interface FinetuneOptions {
+  /** Maximum passes over the training split (default 10; early stopping may end sooner). */
+  epochs?: number;
+  batchSize?: number;
+  /** Peak learning rate (default 5e-4: the shipped checkpoint is only lightly pretrained). */
+  learningRate?: number;
+  /** Share of the steps spent warming up (default 0.1). */
+  warmupProportion?: number;
+  weightDecay?: number;
+  maxGradNorm?: number;
+  seed?: number;
+  /** Epochs without a better validation accuracy before stopping (default 3). */
+  patience?: number;
+  /** Put back the weights of the best validation epoch at the end (default true). */
+  restoreBest?: boolean;
+  /** Stop after this many seconds (a safety net; breaks reproducibility). */
+  maxSeconds?: number;
+  /** Save the final classifier (HF layout) here. */
+  outDir?: string;
+  saveDtype?: FloatDtype;
+  /** Show a progress bar (default true). */
+  progress?: boolean;
+  onStep?: (record: { step: number; loss: number; learningRate: number }) => void;
+  onEpoch?: (epoch: FinetuneEpoch) => void;
+}
+
+export interface FinetuneEpoch {
+  epoch: number;
+  step: number;
+  trainLoss: number;
+  /** Accuracy on the training batches as they were trained (dropout on). */
+  trainAccuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+  seconds: number;
+}
+
+/** Loss and accuracy curves as plain arrays for plotting: per step and per epoch. */
+export interface FinetuneCurves {
+  step: number[];
+  loss: number[];
+  learningRate: number[];
+  epoch: number[];
+  trainLoss: number[];
+  trainAccuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+}
+
+export interface FinetuneResult {
+  curves: FinetuneCurves;
+  epochs: FinetuneEpoch[];
+  /** 0-based epoch whose weights the classifier holds at the end. */
+  bestEpoch: number;
+  stoppedBy: "epochs" | "early-stopping" | "time";
+  steps: number;
+  /** Validation evaluation of the final weights (with the chosen OOS threshold). */
+  val: IntentEvaluation;
+  /** Test evaluation of the final weights, when the dataset has a test split. */
+  test?: IntentEvaluation;
+  /** OOS threshold chosen on validation out-of-scope examples (0 when there are none). */
+  oosThreshold: number;
+  seconds: number;
+}
+
+interface EncodedExample {
+  inputIds: number[];
+  segmentIds: number[];
+  label: number;
+}
+
+/** Trains `classifier` in place on `dataset`. */
+export async function finetune(classifier: IntentClassifier, dataset: IntentDataset, options: FinetuneOptions = {}): Promise<FinetuneResult> {
+  await ready();
+  if (dataset.train.length === 0) throw new Error("finetune: the training split is empty");
+  if (dataset.val.length === 0) throw new Error("finetune: the validation split is empty; early stopping and model selection need one");
+  const missing = dataset.labels.filter((l) => !classifier.labels.includes(l));
+  if (missing.length > 0) throw new Error(`finetune: the classifier has no class for intent(s) ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
+
+  const epochs = options.epochs ?? 10;
+  const batchSize = options.batchSize ?? 32;
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`finetune: epochs must be a positive integer, got ${epochs}`);
+  const rng = new Random(options.seed ?? 0);
+  const batchRng = rng.fork();
+  const dropoutRng = rng.fork();
+  const labelToId = new Map(classifier.labels.map((l, i) => [l, i]));
+  const train: EncodedExample[] = dataset.train.map((e) => ({ ...classifier.encode(e.text), label: labelToId.get(e.intent)! }));
+  const trainLengths = train.map((e) => e.inputIds.length);
+
+  const stepsPerEpoch = Math.ceil(train.length / batchSize);
+  const totalSteps = stepsPerEpoch * epochs;
+  const named = classifier.namedWeights;
+  const optimizer = new AdamW(
+    [...named].map(([name, variable]) => ({ name, variable })),
+    {
+      learningRate: linearWarmupDecay(options.learningRate ?? 5e-4, Math.round(totalSteps * (options.warmupProportion ?? 0.1)), totalSteps),
+      weightDecay: options.weightDecay ?? 0.01,
+      maxGradNorm: options.maxGradNorm ?? 1.0,
+    },
+  );
+  const variables = [...named.values()];
+  const stopper = new EarlyStopping({ mode: "max", patience: options.patience ?? 3 });
+  const curves: FinetuneCurves = { step: [], loss: [], learningRate: [], epoch: [], trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
+  const history: FinetuneEpoch[] = [];
+  const progress = createProgress({ label: "finetune", total: totalSteps, unit: "step", mode: options.progress === false ? "silent" : undefined });
+  const started = Date.now();
+  let best: tf.Tensor[] | undefined;
+  let step = 0;
+  let stoppedBy: FinetuneResult["stoppedBy"] = "epochs";
+
+  try {
+    training: for (let epoch = 0; epoch < epochs; epoch++) {
+      let lossSum = 0, correct = 0, seen = 0;
+      for (const indices of lengthGroupedBatches(trainLengths, batchSize, batchRng)) {
+        const examples = indices.map((i) => train[i]);
+        const { loss, correctCount, learningRate } = trainBatch(classifier, optimizer, variables, examples, dropoutRng);
+        lossSum += loss * examples.length;
+        correct += correctCount;
+        seen += examples.length;
+        curves.step.push(step);
+        curves.loss.push(loss);
+        curves.learningRate.push(learningRate);
+        options.onStep?.({ step, loss, learningRate });
+        step++;
+        progress.update(step, { epoch: epoch + 1, loss: loss.toFixed(3), acc: (correct / seen).toFixed(3) });
+        if (options.maxSeconds !== undefined && (Date.now() - started) / 1000 > options.maxSeconds) {
+          stoppedBy = "time";
+          break;
+        }
+        if (step % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      const val = evaluateIntents(classifier, dataset.val);
+      const record: FinetuneEpoch = {
+        epoch,
+        step,
+        trainLoss: lossSum / seen,
+        trainAccuracy: correct / seen,
+        valLoss: val.loss,
+        valAccuracy: val.report.accuracy,
+        seconds: (Date.now() - started) / 1000,
+      };
+      history.push(record);
+      curves.epoch.push(epoch);
+      curves.trainLoss.push(record.trainLoss);
+      curves.trainAccuracy.push(record.trainAccuracy);
+      curves.valLoss.push(record.valLoss);
+      curves.valAccuracy.push(record.valAccuracy);
+      options.onEpoch?.(record);
+      if (stopper.observe(record.valAccuracy, epoch) && (options.restoreBest ?? true)) {
+        tf.dispose(best ?? []);
+        best = variables.map((v) => tf.keep(v.clone()));
+      }
+      if (stoppedBy === "time") break training;
+      if (stopper.shouldStop) {
+        stoppedBy = "early-stopping";
+        break;
+      }
+    }
+    if (best) variables.forEach((v, i) => v.assign(best![i]));
+  } finally {
+    optimizer.dispose();
+    tf.dispose(best ?? []);
+  }
+  const seconds = (Date.now() - started) / 1000;
+  progress.finish(`best epoch ${stopper.bestEpoch + 1}, val accuracy ${stopper.best.toFixed(4)}`);
+
+  // The OOS threshold is chosen on validation data only, then applied to test.
+  const oos = dataset.oos ?? [];
+  const valOos = oos.filter((e) => e.split === "val");
+  let val = evaluateIntents(classifier, dataset.val, { oos: valOos });
+  classifier.oosThreshold = valOos.length > 0 ? chooseOosThreshold(val.inScope, val.oosMaxProbabilities) : 0;
+  if (valOos.length > 0) val = evaluateIntents(classifier, dataset.val, { oos: valOos });
+  const testOos = oos.filter((e) => e.split === "test");
+  const test = dataset.test.length > 0 ? evaluateIntents(classifier, dataset.test, { oos: testOos }) : undefined;
+  if (options.outDir) await classifier.save(options.outDir, { dtype: options.saveDtype });
+  return { curves, epochs: history, bestEpoch: stopper.bestEpoch, stoppedBy, steps: step, val, test, oosThreshold: classifier.oosThreshold, seconds };
+}
+
+function trainBatch(
+  classifier: IntentClassifier,
+  optimizer: AdamW,
+  variables: tf.Variable[],
+  examples: EncodedExample[],
+  dropoutRng: Random,
+): { loss: number; correctCount: number; learningRate: number } {
+  const inputs = batchToTensors(padBatch(examples));
+  const labels = tf.tensor1d(examples.map((e) => e.label), "int32");
+  let correct: tf.Scalar | undefined;
+  try {
+    const { value, grads } = withSeededMathRandom(dropoutRng, () =>
+      tf.variableGrads(() => {
+        const logits = classifier.logits(inputs, true, dropoutRng.uint32());
+        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "int32")) as tf.Scalar);
+        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classifier.labels.length), logits) as tf.Scalar;
+      }, variables),
+    );
+    const { learningRate } = optimizer.step(grads);
+    const loss = value.dataSync()[0];
+    value.dispose();
+    tf.dispose(grads);
+    return { loss, correctCount: correct!.dataSync()[0], learningRate };
+  } finally {
+    tf.dispose([inputs.inputIds, inputs.segmentIds, inputs.inputMask, labels]);
+    correct?.dispose();
+  }
+}
+
+/** Utterances of one language, for per-language reports. */
+export function examplesInLang(examples: readonly IntentExample[], lang: string): IntentExample[] {
+  return examples.filter((e) => e.lang === lang);
+}

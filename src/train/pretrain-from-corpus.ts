@@ -1,0 +1,92 @@
+/**
+ * The whole pretraining recipe in one call, as `bertlab pretrain` and `npm run pretrain` run it:
+ * read a corpus folder, train a WordPiece vocabulary on it (plus any extra texts), build a fresh
+ * BERT of the chosen size, pretrain it with MLM + NSP, and save a Hugging Face layout directory
+ * (config.json, model.safetensors, tokenizer.json, vocab.txt, tokenizer_config.json) with the
+ * training curves in training_log.json.
+ */
+import { existsSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { ready } from "../backend";
+import { bertConfig, BertConfig, BertPresetName } from "../model/config";
+import { BertForPreTraining } from "../model/bert-for-pretraining";
+import { BertTokenizer } from "../tokenization/bert-tokenizer";
+import { trainWordPiece } from "../tokenization/train-wordpiece";
+import { pretrainingVocab, readCorpus, TextDocument, tokenizeDocuments } from "./corpus";
+import { pretrain, PretrainOptions, PretrainResult } from "./pretrain";
+import { saveTokenizerFiles } from "./tokenizer-files";
+
+export interface PretrainFromCorpusOptions extends Omit<PretrainOptions, "outDir"> {
+  /** Folder of .txt files (one sentence per line, blank line between documents). */
+  corpusDir: string;
+  outDir: string;
+  /** Model size preset or a full/partial config (default "mini"). vocab_size comes from the tokenizer. */
+  config?: BertPresetName | Partial<BertConfig>;
+  /** Use this tokenizer instead of training one. */
+  tokenizer?: BertTokenizer;
+  /** WordPiece vocabulary size when training one (default 8000). */
+  vocabSize?: number;
+  /** Lowercase the text (default false: cased, which keeps Korean syllables intact). */
+  lowercase?: boolean;
+  /** More documents to pretrain on besides the corpus (e.g. intent utterances grouped as pseudo-documents). */
+  extraDocuments?: TextDocument[];
+  /** Texts used only for training the vocabulary. */
+  extraVocabTexts?: string[];
+}
+
+export interface PretrainFromCorpusResult extends PretrainResult {
+  config: BertConfig;
+  documents: number;
+  sentences: number;
+  tokens: number;
+  vocabSize: number;
+}
+
+/** data/corpus/ of the checkout this module runs from (source via tsx, or src/dist). */
+export function builtinCorpusDir(): string {
+  let dir = __dirname;
+  for (let depth = 0; depth < 6; depth++) {
+    const candidate = path.join(dir, "data", "corpus");
+    if (existsSync(candidate)) return candidate;
+    dir = path.dirname(dir);
+  }
+  throw new Error(`built-in pretraining corpus not found: no data/corpus in ${__dirname} or its parents`);
+}
+
+export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Promise<PretrainFromCorpusResult> {
+  await ready();
+  const documents = [...readCorpus(options.corpusDir), ...(options.extraDocuments ?? [])];
+  const sentences = documents.flat();
+  const tokenizer =
+    options.tokenizer ??
+    trainWordPiece([...sentences, ...(options.extraVocabTexts ?? [])], { vocabSize: options.vocabSize ?? 8000, lowercase: options.lowercase ?? false }).tokenizer;
+  const tokenized = tokenizeDocuments(documents, tokenizer);
+  const preset = options.config ?? "mini";
+  const maxSeqLength = options.maxSeqLength ?? 64;
+  const config = typeof preset === "string"
+    ? bertConfig(preset, { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: Math.max(128, maxSeqLength) })
+    : bertConfig({ maxPositionEmbeddings: Math.max(128, maxSeqLength), ...preset, vocabSize: tokenizer.vocabSize });
+  const model = new BertForPreTraining(config, { seed: options.seed ?? 0 });
+  try {
+    const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, config: _c, ...trainOptions } = options;
+    // Tokenizer first, so every checkpoint saved during training is a complete, loadable directory.
+    saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
+    const result = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
+    const summary: PretrainFromCorpusResult = {
+      ...result,
+      config,
+      documents: documents.length,
+      sentences: sentences.length,
+      tokens: tokenized.flat(2).length,
+      vocabSize: tokenizer.vocabSize,
+    };
+    const log = { corpus: corpusDir, options: { ...trainOptions, maxSeqLength }, ...summary };
+    delete (log.options as { onStep?: unknown }).onStep;
+    delete (log.options as { onEvaluation?: unknown }).onEvaluation;
+    writeFileSync(path.join(outDir, "training_log.json"), JSON.stringify(log) + "\n");
+    return summary;
+  } finally {
+    model.dispose();
+  }
+}
+

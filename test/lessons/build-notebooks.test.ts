@@ -1,0 +1,73 @@
+/** scripts/build-notebooks.ts: percent-format sources -> nbformat v4.5 notebooks with nbgrader metadata. */
+import assert from "node:assert/strict";
+import { cellSource } from "../../src/notebook";
+import { checkSource } from "../../grader/src/assign";
+import { parseSource } from "../../scripts/build-notebooks";
+
+const LESSON = ["// %% [markdown]", "// # Title", "//", "// Some *text*.", "", "// %%", "const x = 1;", "x", ""].join("\n");
+
+const EXERCISE = [
+  "// %% [markdown] id=intro",
+  "// # Exercise",
+  "// %% id=setup",
+  'import { describe, it, check } from "bertlab/check";',
+  "// %% solution id=q1-solution",
+  "function f(): number {",
+  "  // BEGIN SOLUTION",
+  "  return 1;",
+  "  // END SOLUTION",
+  "}",
+  "// %% test id=q1 points=2",
+  'describe("q1", () => {',
+  '  it("is 1", () => { if (f() !== 1) throw new Error("no"); });',
+  "});",
+  'await check("q1");',
+].join("\n");
+
+describe("build-notebooks: parseSource", () => {
+  it("turns a lesson source into markdown and code cells with cleared outputs and stable ids", () => {
+    const nb = parseSource(LESSON, "lesson.ipynb", false);
+    assert.equal(nb.nbformat, 4);
+    assert.equal(nb.nbformat_minor, 5);
+    assert.equal((nb.metadata.kernelspec as { name: string }).name, "tslab");
+    assert.deepEqual(nb.cells.map((c) => c.cell_type), ["markdown", "code"]);
+    assert.equal(cellSource(nb.cells[0]), "# Title\n\nSome *text*.");
+    assert.equal(cellSource(nb.cells[1]), "const x = 1;\nx");
+    assert.deepEqual(nb.cells[1].outputs, []);
+    assert.equal(nb.cells[1].execution_count, null);
+    assert.deepEqual(nb.cells[0].metadata, {});
+    assert.equal(parseSource(LESSON, "lesson.ipynb", false).cells[1].id, nb.cells[1].id);
+    assert.notEqual(parseSource(LESSON, "other.ipynb", false).cells[1].id, nb.cells[1].id);
+  });
+
+  it("gives every exercise cell nbgrader schema-v3 metadata the grader accepts", () => {
+    const nb = parseSource(EXERCISE, "ex.ipynb", true);
+    const meta = nb.cells.map((c) => c.metadata.nbgrader as Record<string, unknown>);
+    assert.deepEqual(meta[0], { grade: false, grade_id: "intro", locked: true, schema_version: 3, solution: false, task: false });
+    assert.deepEqual(meta[2], { grade: false, grade_id: "q1-solution", locked: false, schema_version: 3, solution: true, task: false });
+    assert.deepEqual(meta[3], { grade: true, grade_id: "q1", locked: true, points: 2, schema_version: 3, solution: false, task: false });
+    assert.deepEqual(checkSource(nb, "ex.ipynb"), [{ gradeId: "q1", points: 2, cell: 3 }]);
+  });
+
+  it("names cells without an id by position", () => {
+    const nb = parseSource("// %%\n1\n// %% [markdown]\n// hi", "ex.ipynb", true);
+    assert.deepEqual(nb.cells.map((c) => (c.metadata.nbgrader as { grade_id: string }).grade_id), ["cell-0", "md-1"]);
+  });
+
+  const bad: Array<[string, string, boolean, RegExp]> = [
+    ["an unknown marker word", "// %% graded\n1", true, /x\.ipynb:1: unknown word "graded"/],
+    ["a test cell without points", "// %% test id=q1\n1", true, /x\.ipynb:1: a test cell needs points=N/],
+    ["negative points", "// %% test id=q1 points=-1\n1", true, /points must be a number >= 0, got "-1"/],
+    ["a markdown test cell", "// %% [markdown] test id=q1 points=1\n// hi", true, /markdown cell cannot be a test cell/],
+    ["a markdown line without //", "// %% [markdown]\n// fine\nnot a comment", false, /x\.ipynb:1: every line of a markdown cell must start with "\/\/ ", got "not a comment"/],
+    ["an nbgrader role in a lesson", "// %% solution\n1", false, /x\.ipynb:1: nbgrader roles \(solution\) belong in notebooks\/src\/solutions/],
+    ["a duplicate grade_id", "// %% id=a\n1\n// %% id=a\n2", true, /x\.ipynb:3: grade_id "a" is used twice/],
+    ["text before the first marker", "const x = 1;\n// %%\n2", false, /x\.ipynb: text before the first "\/\/ %%" cell marker/],
+    ["an empty cell", "// %%\n\n// %%\n1", false, /x\.ipynb:1: empty cell/],
+  ];
+  for (const [what, source, graded, message] of bad) {
+    it(`rejects ${what} with a message naming the line`, () => {
+      assert.throws(() => parseSource(source, "x.ipynb", graded), message);
+    });
+  }
+});

@@ -1,0 +1,173 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { ready } from "../../src/backend";
+import { BertForPreTraining, bertConfig } from "../../src/model";
+import { trainWordPiece } from "../../src/tokenization";
+import { Random } from "../../src/train/random";
+import { pretrain } from "../../src/train/pretrain";
+import { pretrainFromCorpus } from "../../src/train/pretrain-from-corpus";
+import { pretrainingVocab, parseCorpusText, readCorpus, tokenizeDocuments } from "../../src/train/corpus";
+import { IntentClassifier } from "../../src/train/intent-classifier";
+import { SafetensorsReader } from "../../src/checkpoint/safetensors";
+import { command as finetuneCommand } from "../../src/cli/finetune";
+import { command as evalCommand } from "../../src/cli/eval";
+import { command as predictCommand } from "../../src/cli/predict";
+
+// A synthetic bilingual-free world: four topics, each with its own words, plus shared fillers.
+// Documents stay on one topic (so NSP has signal), and the intent of an utterance is its topic.
+const TOPICS: Record<string, string[]> = {
+  fruit: ["apple", "banana", "cherry", "grape", "lemon", "mango", "peach", "plum"],
+  travel: ["flight", "hotel", "airport", "ticket", "luggage", "passport", "train", "beach"],
+  money: ["bank", "account", "transfer", "balance", "card", "payment", "loan", "cash"],
+  weather: ["rain", "sunny", "cloud", "storm", "snow", "wind", "forecast", "cold"],
+};
+const FILLERS = ["please", "i", "want", "the", "my", "a", "can", "you", "today", "now"];
+
+function sentence(rng: Random, topic: string): string {
+  const words: string[] = [];
+  const n = 4 + rng.int(4);
+  for (let i = 0; i < n; i++) words.push(rng.next() < 0.55 ? rng.choice(TOPICS[topic]) : rng.choice(FILLERS));
+  return words.join(" ");
+}
+
+function writeSyntheticData(dir: string): { corpusDir: string; intentsFile: string } {
+  const rng = new Random(2024);
+  const topics = Object.keys(TOPICS);
+  const corpusDir = path.join(dir, "corpus");
+  fs.mkdirSync(corpusDir, { recursive: true });
+  const docs: string[] = [];
+  for (let d = 0; d < 80; d++) {
+    const topic = topics[d % topics.length];
+    docs.push(Array.from({ length: 4 + rng.int(4) }, () => sentence(rng, topic)).join("\n"));
+  }
+  fs.writeFileSync(path.join(corpusDir, "synthetic.txt"), docs.join("\n\n") + "\n");
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const topic of topics) {
+    for (const [split, count] of [["train", 24], ["val", 8], ["test", 12]] as const) {
+      for (let i = 0; i < count; ) {
+        const text = sentence(rng, topic);
+        if (seen.has(text)) continue;
+        seen.add(text);
+        lines.push(JSON.stringify({ text, intent: topic, split }));
+        i++;
+      }
+    }
+  }
+  const intentsFile = path.join(dir, "intents.jsonl");
+  fs.writeFileSync(intentsFile, lines.join("\n") + "\n");
+  return { corpusDir, intentsFile };
+}
+
+/** Runs a CLI command in-process and returns its stdout lines. */
+async function runCli(cmd: { run(argv: string[]): Promise<number> }, argv: string[]): Promise<string[]> {
+  const lines: string[] = [];
+  const original = console.log;
+  console.log = (...args: unknown[]) => lines.push(args.map(String).join(" "));
+  try {
+    const code = await cmd.run(argv);
+    assert.equal(code, 0, `exit code ${code}; output:\n${lines.join("\n")}`);
+  } finally {
+    console.log = original;
+  }
+  return lines;
+}
+
+const TINY = { hiddenSize: 64, numHiddenLayers: 2, numAttentionHeads: 4, intermediateSize: 128, maxPositionEmbeddings: 64 };
+
+describe("train: end to end (pretrain -> finetune -> eval -> predict)", function () {
+  this.timeout(120000);
+  let dir: string;
+  let data: { corpusDir: string; intentsFile: string };
+
+  before(async () => {
+    await ready();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-train-"));
+    data = writeSyntheticData(dir);
+  });
+  after(() => { if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir); });
+
+  it("gives the same first losses for the same seed, and different ones for another seed", async () => {
+    const docs = readCorpus(data.corpusDir);
+    const { tokenizer } = trainWordPiece(docs.flat(), { vocabSize: 200 });
+    const tokenized = tokenizeDocuments(docs, tokenizer);
+    const run = async (seed: number): Promise<number[]> => {
+      const model = new BertForPreTraining(bertConfig({ ...TINY, vocabSize: tokenizer.vocabSize }), { seed });
+      const r = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { maxSeqLength: 32, batchSize: 8, steps: 3, seed, progress: false });
+      model.dispose();
+      return r.curves.loss;
+    };
+    const before = tf.memory().numTensors;
+    const a = await run(7);
+    const b = await run(7);
+    const c = await run(8);
+    assert.deepEqual(a, b, "same seed, same losses");
+    assert.notDeepEqual(a, c, "another seed, other losses");
+    assert.equal(tf.memory().numTensors, before, "training leaks no tensors");
+  });
+
+  it("pretrains, then fine-tunes well above chance, then evaluates and predicts through the CLI", async () => {
+    const pretrained = path.join(dir, "pretrained");
+    const p = await pretrainFromCorpus({
+      corpusDir: data.corpusDir,
+      outDir: pretrained,
+      config: TINY,
+      vocabSize: 200,
+      lowercase: true,
+      maxSeqLength: 32,
+      batchSize: 16,
+      epochs: 2,
+      learningRate: 1e-3,
+      seed: 1,
+      progress: false,
+    });
+    assert.ok(p.curves.loss[p.curves.loss.length - 1] < p.curves.loss[0], `pretraining loss fell: ${p.curves.loss[0]} -> ${p.curves.loss[p.curves.loss.length - 1]}`);
+    for (const f of ["config.json", "model.safetensors", "tokenizer.json", "vocab.txt", "tokenizer_config.json", "training_log.json"]) assert.ok(fs.existsSync(path.join(pretrained, f)), f);
+
+    const classifierDir = path.join(dir, "classifier");
+    const out = await runCli(finetuneCommand, ["--data", data.intentsFile, "--format", "jsonl", "--model", pretrained, "--epochs", "20", "--lr", "3e-3", "--batch-size", "8", "--patience", "8", "--seed", "3", "--out", classifierDir, "--json"]);
+    const summary = JSON.parse(out[out.length - 1]);
+    for (const key of ["val_accuracy", "test_accuracy", "macro_f1", "seconds"]) assert.equal(typeof summary[key], "number", key);
+    // Four balanced classes: chance is 25%. (A tiny, barely pretrained BERT needs a high learning rate.)
+    assert.ok(summary.test_accuracy >= 0.75, `test accuracy ${summary.test_accuracy}`);
+
+    const evalOut = await runCli(evalCommand, ["--model", classifierDir, "--data", data.intentsFile, "--format", "jsonl", "--json"]);
+    const evaluation = JSON.parse(evalOut[evalOut.length - 1]);
+    assert.ok(Math.abs(evaluation.accuracy - summary.test_accuracy) < 1e-9, "eval of the saved model reproduces finetune's test accuracy");
+    assert.equal(typeof evaluation.macro_f1, "number");
+    assert.ok("in_scope_accuracy" in evaluation && "oos_recall" in evaluation);
+
+    const predictOut = await runCli(predictCommand, ["--model", classifierDir, "--json", "--top", "2", "apple banana cherry please", "flight hotel passport"]);
+    const predictions = predictOut.map((l) => JSON.parse(l));
+    assert.equal(predictions[0].intents[0].intent, "fruit");
+    assert.equal(predictions[1].intents[0].intent, "travel");
+    assert.equal(predictions[0].intents.length, 2);
+    // The saved classifier is HF's BertForSequenceClassification layout.
+    const config = JSON.parse(fs.readFileSync(path.join(classifierDir, "config.json"), "utf8"));
+    assert.deepEqual(config.architectures, ["BertForSequenceClassification"]);
+    assert.deepEqual(config.id2label, { 0: "fruit", 1: "money", 2: "travel", 3: "weather" });
+    const reader = SafetensorsReader.open(path.join(classifierDir, "model.safetensors"));
+    assert.deepEqual(reader.info("classifier.weight").shape, [4, 64]);
+    assert.deepEqual(reader.info("bert.encoder.layer.0.attention.self.query.weight").shape, [64, 64]);
+    assert.deepEqual(reader.info("bert.embeddings.word_embeddings.weight").shape, [p.vocabSize, 64]);
+    reader.close();
+    const loaded = await IntentClassifier.load(classifierDir);
+    assert.deepEqual(loaded.labels, ["fruit", "money", "travel", "weather"]);
+    loaded.dispose();
+  });
+
+  it("reports bad input clearly", async () => {
+    assert.deepEqual(parseCorpusText("a\nb\n\n\nc\n"), [["a", "b"], ["c"]]);
+    assert.throws(() => readCorpus(path.join(dir, "nope")), /does not exist/);
+    const empty = path.join(dir, "empty");
+    fs.mkdirSync(empty);
+    assert.throws(() => readCorpus(empty), /has no \.txt files/);
+    fs.writeFileSync(path.join(empty, "one.txt"), "just one document\n");
+    assert.throws(() => readCorpus(empty), /NSP needs at least 2/);
+    await assert.rejects(IntentClassifier.load(data.corpusDir), /config\.json|no id2label/);
+    await assert.rejects(finetuneCommand.run(["--data", data.intentsFile, "--format", "yaml", "--out", dir]), /--format "yaml" is not one of/);
+  });
+});
