@@ -72,10 +72,13 @@ export function libraryRoots(): { nodeModules: string; bertlab: string } {
 }
 
 // sh, not node: it must run before the kernel's node exists. Arguments:
-//   <mode> <data-limit-KiB> <workdir> <hidden-paths, ":"-separated> -- <node> <node args...> --config-path <file>
+//   <mode> <data-limit-KiB> <workdir> <hidden-paths, ":"-separated> <exposed-paths, ":"-separated>
+//   -- <node> <node args...> --config-path <file>
+// Exposed paths are readable folders (node_modules, the library, data/) that lie under /tmp: the
+// sandbox's private /tmp would hide them, so they are bound back read-only before the hidden ones are emptied.
 const WRAPPER_SCRIPT = `#!/bin/sh
 # Written by bertlab-grader: starts one tslab kernel inside the grading sandbox.
-mode="$1"; datakb="$2"; work="$3"; hide="$4"; shift 4
+mode="$1"; datakb="$2"; work="$3"; hide="$4"; expose="$5"; shift 5
 [ "$1" = "--" ] && shift
 node="$1"; shift
 for last in "$@"; do :; done
@@ -83,6 +86,7 @@ rt=$(dirname "$last")
 ulimit -d "$datakb" 2>/dev/null || ulimit -v "$datakb"
 if [ "$mode" = "bwrap" ]; then
   set -- --die-with-parent --unshare-pid --unshare-ipc --unshare-uts --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \\
+    $(IFS=:; for e in $expose; do [ -e "$e" ] && printf -- '--ro-bind %s %s ' "$e" "$e"; done) \\
     $(IFS=:; for h in $hide; do if [ -d "$h" ]; then printf -- '--tmpfs %s ' "$h"; elif [ -f "$h" ]; then printf -- '--ro-bind /dev/null %s ' "$h"; fi; done) \\
     --ro-bind "$rt" "$rt" --bind "$work" "$work" --chdir "$work" -- "$node" --allow-fs-read="$rt" "$@"
   # bwrap's --die-with-parent does not survive its privilege changes, and inside the PID namespace the
@@ -129,6 +133,14 @@ function permissionArgs(policy: SandboxPolicy, work: string): string[] {
   ];
 }
 
+/** Readable folders that a private /tmp would hide (a checkout under /tmp, as CI clones may be). */
+function readableUnderTmp(policy: SandboxPolicy): string[] {
+  const { nodeModules, bertlab } = libraryRoots();
+  const tmp = realpathSync("/tmp");
+  const readable = [nodeModules, bertlab, ...policy.readPaths.filter((p) => existsSync(p)).map((p) => realpathSync(p))];
+  return readable.filter((p) => p === tmp || p.startsWith(tmp + path.sep));
+}
+
 /**
  * The kernel options for one submission whose working copy is `work` (created by the caller).
  * Checks that nothing readable contains a hidden path, so a mistyped --allow-read cannot expose the gradebook.
@@ -143,7 +155,7 @@ export function kernelSandbox(policy: SandboxPolicy, wrapperScript: string, work
       if (h === readable || h.startsWith(readable + path.sep)) throw new Error(`--allow-read ${readable} would expose ${h}, which grading must keep hidden`);
     }
   }
-  const wrapper = ["/bin/sh", wrapperScript, policy.mode, String(policy.dataMb * 1024), work, hidden.join(":"), "--"];
+  const wrapper = ["/bin/sh", wrapperScript, policy.mode, String(policy.dataMb * 1024), work, hidden.join(":"), readableUnderTmp(policy).join(":"), "--"];
   return {
     cwd: work,
     env,

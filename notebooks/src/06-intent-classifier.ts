@@ -42,8 +42,10 @@ const numIntents = labels.length;
 //
 // The seed loads BERT from TF-Hub as a `KerasLayer`; bertlab's `BertLayer.fromPretrained` does the same from the
 // shipped checkpoint, with its tokenizer. Without the checkpoint, the cell falls back to a **randomly initialised**
-// BERT-mini: then this lesson shows fine-tuning *without* pretraining, and the accuracy will be far lower: compare
-// the two when you have both.
+// BERT-mini: then this lesson shows fine-tuning *without* pretraining. Do not assume which one wins at this scale:
+// the shipped checkpoint's model card (`models/bertlab-mini/MODEL_CARD.md`) reports that it fine-tunes *worse* than
+// the same network from scratch, a real finding about pretraining for minutes instead of days. Read the numbers the
+// cells print, and compare both ways (`BERTLAB_MODEL=<dir>` chooses another checkpoint).
 
 // %%
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
@@ -251,8 +253,9 @@ if (oosVal.length > 0 && oosTest.length > 0) {
 // ## Summary
 // - Fine-tuning puts a task layer on BERT and trains everything: here `dropout(0.2)` on `pooled_output`, then
 //   `dense(numIntents, softmax)`, wired by `tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs })`.
-// - An untrained head is at chance; a few epochs move it far, and the pretrained checkpoint moves it further than
-//   random weights would (run the lesson both ways to see by how much).
+// - An untrained head is at chance; how far a few epochs move it depends on the encoder underneath. BERT's
+//   fine-tuning gains come from days of pretraining; a checkpoint pretrained for minutes may not help at all, and the
+//   printed accuracy is the honest measure.
 // - Accuracy, per-intent F1 and the confusion matrix tell different stories: read all three.
 // - A probability threshold, chosen on validation data, turns the classifier into one that can say "out of scope".
 //

@@ -2,15 +2,23 @@
  * Every lesson in notebooks/ must run top to bottom in a real tslab kernel, and be committed
  * with its outputs cleared (students run it themselves; outputs in git only make noisy diffs).
  * New lessons are picked up automatically. BERTLAB_NOTEBOOKS=00-setup,02-tokenization runs only those.
+ * Lessons with their own test in test/lessons/ (which runs them with time budgets, figure and
+ * library-check assertions) are only checked for cleared outputs here, so no lesson runs twice.
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cellSource, readNotebook } from "../../src/notebook";
 import { runNotebook } from "../../src/runner";
 
 const dir = path.resolve(__dirname, "../../notebooks");
 const only = (process.env.BERTLAB_NOTEBOOKS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+const lessonTests = readdirSync(path.resolve(__dirname, "../lessons"))
+  .filter((f) => f.endsWith(".test.ts"))
+  .map((f) => readFileSync(path.resolve(__dirname, "../lessons", f), "utf8"))
+  .join("\n");
+/** A lesson named in a test/lessons/ file is run there. */
+const runElsewhere = (name: string) => only.length === 0 && lessonTests.includes(name.replace(/\.ipynb$/, ""));
 const notebooks = readdirSync(dir)
   .filter((f) => f.endsWith(".ipynb"))
   .filter((f) => only.length === 0 || only.some((name) => f.startsWith(name)))
@@ -35,6 +43,7 @@ describe("lesson notebooks", () => {
       });
 
       it("runs top to bottom through the runner", async function () {
+        if (runElsewhere(name)) this.skip();
         this.timeout(10 * 60_000);
         const run = await runNotebook(path.join(dir, name), { timeoutMs: 5 * 60_000, env: { BERTLAB_QUIET: "1" } });
         const failed = run.cells.filter((c) => c.status !== "ok" && c.status !== "skipped");

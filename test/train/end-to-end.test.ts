@@ -88,7 +88,7 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-train-"));
     data = writeSyntheticData(dir);
   });
-  after(() => { if (!process.env.KEEP) fs.rmSync(dir, { recursive: true, force: true }); else console.log(dir); });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("gives the same first losses for the same seed, and different ones for another seed", async () => {
     const docs = readCorpus(data.corpusDir);
