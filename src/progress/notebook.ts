@@ -4,38 +4,14 @@
  * update_display_data with the same display_id, which front ends (and bertlab's runner) apply
  * to the existing output instead of appending a new one.
  *
- * This is what tslab's `newDisplay()` does, one level down: calling the kernel's
- * `lastWriteDisplayData` directly lets each update carry text/plain beside text/html, so
- * text-only views (nbconvert, the runner's log, a grader) still see the numbers.
+ * This is what tslab's `newDisplay()` does, one level down (src/display's UpdatableDisplay):
+ * each update carries text/plain beside text/html, so text-only views (nbconvert, the runner's
+ * log, a grader) still see the numbers.
  */
+import { insideNotebookKernel, UpdatableDisplay } from "../display";
 import { describeProgress, registerProgressRenderer, type ProgressRenderer, type ProgressState } from "./index";
 
-interface DisplayMessage {
-  data: Record<string, string>;
-  metadata: Record<string, unknown>;
-  transient: { display_id: string };
-}
-type WriteDisplayData = (msg: DisplayMessage, update: boolean) => void;
-
-const JUPYTER_MODULE = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
-
-/**
- * The display writer of the running kernel. It is looked up in require.cache, not required, so
- * it is the very module instance the kernel uses even if another copy of tslab is installed
- * elsewhere; and it is read on every render because tslab rebinds it to the executing cell.
- */
-function kernelDisplayWriter(): WriteDisplayData | undefined {
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!JUPYTER_MODULE.test(file)) continue;
-    const write = (mod?.exports as { lastWriteDisplayData?: WriteDisplayData | null } | undefined)?.lastWriteDisplayData;
-    if (typeof write === "function") return write;
-  }
-  return undefined;
-}
-
-export function insideNotebookKernel(): boolean {
-  return kernelDisplayWriter() !== undefined;
-}
+export { insideNotebookKernel };
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -51,11 +27,8 @@ export function progressHtml(state: ProgressState): string {
   );
 }
 
-let nextId = 0;
-
 export class NotebookRenderer implements ProgressRenderer {
-  private readonly displayId = `bertlab-progress-${process.pid}-${Date.now().toString(36)}-${nextId++}`;
-  private shown = false;
+  private readonly output = new UpdatableDisplay();
   private lastDraw = -Infinity;
   private pending?: ProgressState;
   private timer?: NodeJS.Timeout;
@@ -65,7 +38,7 @@ export class NotebookRenderer implements ProgressRenderer {
 
   render(state: ProgressState): void {
     const now = Date.now();
-    if (state.finished || !this.shown || now - this.lastDraw >= this.minIntervalMs) {
+    if (state.finished || !this.output.isShown || now - this.lastDraw >= this.minIntervalMs) {
       this.draw(state);
       return;
     }
@@ -89,17 +62,9 @@ export class NotebookRenderer implements ProgressRenderer {
       this.timer = undefined;
     }
     this.lastDraw = Date.now();
-    const write = kernelDisplayWriter();
-    if (!write) {
-      // Not (or no longer) in a kernel: fall back to a plain line rather than losing the information.
-      if (state.finished) process.stderr.write(describeProgress(state) + "\n");
-      return;
-    }
-    write(
-      { data: { "text/html": progressHtml(state), "text/plain": describeProgress(state) }, metadata: {}, transient: { display_id: this.displayId } },
-      this.shown,
-    );
-    this.shown = true;
+    const sent = this.output.render({ "text/html": progressHtml(state), "text/plain": describeProgress(state) });
+    // Not (or no longer) in a kernel: fall back to a plain line rather than losing the information.
+    if (!sent && state.finished) process.stderr.write(describeProgress(state) + "\n");
   }
 }
 
