@@ -3,7 +3,7 @@
  * add the pair with the highest likelihood score freq(ab) / (freq(a) * freq(b)). Unlike BPE's raw
  * frequency, the score prefers pairs whose parts are rare on their own, i.e. pairs that belong
  * together. The result is a vocabulary for greedy longest-match WordPiece (the merge order itself
- * is not used when tokenizing).
+ * is not used when tokenizing). `scoring: "frequency"` gives Hugging Face's WordPieceTrainer rule.
  */
 import { BasicTokenizer } from "./basic-tokenizer";
 import { BertTokenizer } from "./bert-tokenizer";
@@ -13,6 +13,15 @@ import { Merge, Vocab } from "./vocab";
 export interface WordPieceTrainerOptions extends TrainerOptions {
   /** Continuation prefix (default "##"). */
   continuingSubwordPrefix?: string;
+  /**
+   * How the next pair is chosen (default "likelihood"):
+   * - "likelihood": freq(ab) / (freq(a) * freq(b)), WordPiece as Schuster & Nakajima describe it;
+   * - "frequency": freq(ab), BPE's rule with "##" pieces, which is what Hugging Face's
+   *   WordPieceTrainer does. On a corpus mixing scripts, likelihood favours the rare pairs of the
+   *   script with the larger alphabet (Hangul) and leaves the other spelled out; frequency
+   *   shares the budget by how often the pieces occur.
+   */
+  scoring?: "likelihood" | "frequency";
 }
 
 export interface WordPieceTrainingResult {
@@ -30,7 +39,11 @@ export function trainWordPiece(texts: Texts, options: WordPieceTrainerOptions): 
   const words = countWords(texts, basic);
   const split = (word: string): string[] => [...word].map((c, i) => (i > 0 ? prefix + c : c));
   const join = (a: string, b: string): string => a + (b.startsWith(prefix) ? b.slice(prefix.length) : b);
-  const score = (pair: number, fa: number, fb: number): number => pair / (fa * fb);
+  const scoring = options.scoring ?? "likelihood";
+  if (scoring !== "likelihood" && scoring !== "frequency") {
+    throw new RangeError(`trainWordPiece: scoring must be "likelihood" or "frequency", got ${JSON.stringify(scoring)}`);
+  }
+  const score = scoring === "likelihood" ? (pair: number, fa: number, fb: number): number => pair / (fa * fb) : (pair: number): number => pair;
   const merger = new PairMerger(words, split, join, score, options.minFrequency ?? 2, true);
 
   const specials = options.specialTokens ?? DEFAULT_SPECIAL_TOKENS;

@@ -75,6 +75,30 @@ describe("tokenization: trainers", function () {
     assert.equal(tokenizer.decode(tokenizer.encode("the tokenizer").inputIds, { skipSpecialTokens: true }), "the tokenizer");
   });
 
+  it("trainWordPiece with scoring 'frequency' merges the most frequent ## pair (Hugging Face's WordPieceTrainer rule)", function () {
+    const { history } = trainWordPiece(text, { vocabSize: 700, scoring: "frequency" });
+    checkHistory(history, (w) => [...w].map((c, i) => (i ? "##" + c : c)), (a, b) => a + b.replace(/^##/, ""), (n) => n, 60);
+    assert.throws(() => trainWordPiece(text, { vocabSize: 700, scoring: "count" as "frequency" }), /scoring must be "likelihood" or "frequency", got "count"/);
+  });
+
+  it("on a bilingual corpus, frequency scoring shares the budget between scripts and likelihood does not", function () {
+    // English words repeat a few stems; Korean brings a large alphabet of syllables, each rare.
+    const english = Array.from({ length: 300 }, (_, i) => `the transfer of money to my account number ${i % 7} is pending today`);
+    const syllables = Array.from({ length: 400 }, (_, i) => String.fromCodePoint(0xac00 + i * 7));
+    const koreanWords = Array.from({ length: 300 }, (_, i) => syllables[i] + syllables[(i * 7 + 100) % 400]);
+    const korean = Array.from({ length: 300 }, (_, i) => Array.from({ length: 6 }, (_, k) => koreanWords[(i * 6 + k) % 300]).join(" "));
+    const corpus = [...english, ...korean];
+    const piecesPerWord = (scoring: "likelihood" | "frequency"): number => {
+      const tok = trainWordPiece(corpus, { vocabSize: 900, scoring, lowercase: false }).tokenizer;
+      const sentence = english[0];
+      return tok.tokenize(sentence).length / sentence.split(" ").length;
+    };
+    const frequency = piecesPerWord("frequency");
+    const likelihood = piecesPerWord("likelihood");
+    assert.ok(frequency < 1.5, `frequency scoring keeps English words whole-ish: ${frequency.toFixed(2)} pieces/word`);
+    assert.ok(likelihood > 2 * frequency, `likelihood scoring spells English out: ${likelihood.toFixed(2)} vs ${frequency.toFixed(2)} pieces/word`);
+  });
+
   it("stops early when no pair is frequent enough", function () {
     const { tokenizer, history } = trainWordPiece("ab ab cd", { vocabSize: 1000 });
     assert.ok(tokenizer.vocab.size < 1000);
