@@ -15,6 +15,7 @@ import { trainWordPiece } from "../tokenization/train-wordpiece";
 import { pretrainingVocab, readCorpus, TextDocument, tokenizeDocuments } from "./corpus";
 import { pretrain, PretrainOptions, PretrainResult } from "./pretrain";
 import { saveTokenizerFiles } from "./tokenizer-files";
+import { initMlmBiasFromUnigrams } from "./unigram-prior";
 
 export interface PretrainFromCorpusOptions extends Omit<PretrainOptions, "outDir"> {
   /** Folder of .txt files (one sentence per line, blank line between documents). */
@@ -26,12 +27,19 @@ export interface PretrainFromCorpusOptions extends Omit<PretrainOptions, "outDir
   tokenizer?: BertTokenizer;
   /** WordPiece vocabulary size when training one (default 8000). */
   vocabSize?: number;
+  /**
+   * How the WordPiece trainer picks merges (default "frequency", as Hugging Face's WordPieceTrainer;
+   * "likelihood" spends a bilingual budget on rare Hangul pairs and spells English out).
+   */
+  vocabScoring?: "likelihood" | "frequency";
   /** Lowercase the text (default false: cased, which keeps Korean syllables intact). */
   lowercase?: boolean;
   /** More documents to pretrain on besides the corpus (e.g. intent utterances grouped as pseudo-documents). */
   extraDocuments?: TextDocument[];
   /** Texts used only for training the vocabulary. */
   extraVocabTexts?: string[];
+  /** Start the MLM output bias at the corpus's log unigram frequencies (default true; see unigram-prior.ts). */
+  unigramBiasInit?: boolean;
 }
 
 export interface PretrainFromCorpusResult extends PretrainResult {
@@ -59,7 +67,11 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
   const sentences = documents.flat();
   const tokenizer =
     options.tokenizer ??
-    trainWordPiece([...sentences, ...(options.extraVocabTexts ?? [])], { vocabSize: options.vocabSize ?? 8000, lowercase: options.lowercase ?? false }).tokenizer;
+    trainWordPiece([...sentences, ...(options.extraVocabTexts ?? [])], {
+      vocabSize: options.vocabSize ?? 8000,
+      lowercase: options.lowercase ?? false,
+      scoring: options.vocabScoring ?? "frequency",
+    }).tokenizer;
   const tokenized = tokenizeDocuments(documents, tokenizer);
   const preset = options.config ?? "mini";
   const maxSeqLength = options.maxSeqLength ?? 64;
@@ -68,7 +80,8 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
     : bertConfig({ maxPositionEmbeddings: Math.max(128, maxSeqLength), ...preset, vocabSize: tokenizer.vocabSize });
   const model = new BertForPreTraining(config, { seed: options.seed ?? 0 });
   try {
-    const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, config: _c, ...trainOptions } = options;
+    if (options.unigramBiasInit ?? true) initMlmBiasFromUnigrams(model, tokenized.flat());
+    const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, vocabScoring: _s, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, unigramBiasInit: _u, config: _c, ...trainOptions } = options;
     // Tokenizer first, so every checkpoint saved during training is a complete, loadable directory.
     saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
     const result = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
@@ -80,7 +93,8 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
       tokens: tokenized.flat(2).length,
       vocabSize: tokenizer.vocabSize,
     };
-    const log = { corpus: corpusDir, options: { ...trainOptions, maxSeqLength }, ...summary };
+    // Relative to the checkpoint, so the log reads the same on every machine.
+    const log = { corpus: path.relative(outDir, corpusDir) || ".", options: { ...trainOptions, maxSeqLength }, ...summary };
     delete (log.options as { onStep?: unknown }).onStep;
     delete (log.options as { onEvaluation?: unknown }).onEvaluation;
     writeFileSync(path.join(outDir, "training_log.json"), JSON.stringify(log) + "\n");

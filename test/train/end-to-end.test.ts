@@ -119,12 +119,18 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
       lowercase: true,
       maxSeqLength: 32,
       batchSize: 16,
-      epochs: 2,
+      epochs: 8,
       learningRate: 1e-3,
       seed: 1,
       progress: false,
     });
-    assert.ok(p.curves.loss[p.curves.loss.length - 1] < p.curves.loss[0], `pretraining loss fell: ${p.curves.loss[0]} -> ${p.curves.loss[p.curves.loss.length - 1]}`);
+    // The MLM bias starts at the log unigram frequencies, so the first loss is already well under a uniform guess...
+    assert.ok(p.curves.loss[0] < Math.log(p.vocabSize) + Math.log(2), `first loss ${p.curves.loss[0]} vs ln V + ln 2 = ${Math.log(p.vocabSize) + Math.log(2)}`);
+    // ...and training still lowers it (averaged: single batches are noisy).
+    const quarter = Math.floor(p.curves.loss.length / 4);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const [early, late] = [mean(p.curves.loss.slice(0, quarter)), mean(p.curves.loss.slice(-quarter))];
+    assert.ok(late < early, `pretraining loss fell: first quarter ${early.toFixed(3)}, last quarter ${late.toFixed(3)}`);
     for (const f of ["config.json", "model.safetensors", "tokenizer.json", "vocab.txt", "tokenizer_config.json", "training_log.json"]) assert.ok(fs.existsSync(path.join(pretrained, f)), f);
 
     const classifierDir = path.join(dir, "classifier");
