@@ -17,11 +17,11 @@ options:
   --no-header            the CSV/TSV has no header row
   --lang en|ko           built-in dataset: one language only
   --model DIR|HUB_ID     pretrained BERT (default: the shipped models/bertlab-mini)
-  --epochs N             maximum epochs (default 10; early stopping may end sooner)
+  --epochs N             maximum epochs (default 30; early stopping usually ends sooner)
   --batch-size N         default 32
   --lr X                 peak learning rate (default 5e-4)
   --max-seq-length N     default 64
-  --patience N           early-stopping patience in epochs (default 3)
+  --patience N           early-stopping patience in epochs (default 5)
   --seed N               default 0
   --out DIR              where the fine-tuned classifier is saved (required)
   --json                 print only the JSON line`;

@@ -52,6 +52,11 @@ export interface AdamWOptions {
   noDecay?: (name: string) => boolean;
   /** Clip gradients to this global L2 norm before the update (default 1.0; Infinity disables). */
   maxGradNorm?: number;
+  /**
+   * Per-parameter factor on the learning rate (default 1 for all). Fine-tuning uses it to let a
+   * freshly initialised head move faster than the pretrained encoder under it.
+   */
+  learningRateScale?: (name: string) => number;
 }
 
 export interface AdamWStepResult {
@@ -65,6 +70,7 @@ interface Slot {
   name: string;
   variable: tf.Variable;
   decay: boolean;
+  lrScale: number;
   m: tf.Tensor;
   v: tf.Tensor;
 }
@@ -96,10 +102,12 @@ export class AdamW {
     const lr = options.learningRate;
     this.schedule = typeof lr === "number" ? () => lr : lr;
     const noDecay = options.noDecay ?? excludedFromWeightDecay;
+    const scaleOf = options.learningRateScale ?? (() => 1);
     this.slots = list.map(({ name, variable }) => ({
       name,
       variable,
       decay: !noDecay(name),
+      lrScale: checkScale(name, scaleOf(name)),
       m: tf.keep(tf.zerosLike(variable)),
       v: tf.keep(tf.zerosLike(variable)),
     }));
@@ -144,15 +152,16 @@ export class AdamW {
 
     const biasCorrection1 = 1 - Math.pow(this.beta1, t);
     const biasCorrection2 = 1 - Math.pow(this.beta2, t);
-    const stepSize = learningRate / biasCorrection1;
     for (const slot of active) {
+      const lr = learningRate * slot.lrScale;
+      const stepSize = lr / biasCorrection1;
       const [m, v] = tf.tidy(() => {
         const g = clip === 1 ? grads[slot.variable.name] : tf.mul(grads[slot.variable.name], clip);
         const m = tf.add(tf.mul(slot.m, this.beta1), tf.mul(g, 1 - this.beta1));
         const v = tf.add(tf.mul(slot.v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
         const denom = tf.add(tf.div(tf.sqrt(v), Math.sqrt(biasCorrection2)), this.epsilon);
         let p: tf.Tensor = slot.variable;
-        if (slot.decay && this.weightDecay !== 0) p = tf.mul(p, 1 - learningRate * this.weightDecay);
+        if (slot.decay && this.weightDecay !== 0) p = tf.mul(p, 1 - lr * this.weightDecay);
         slot.variable.assign(tf.sub(p, tf.mul(tf.div(m, denom), stepSize)));
         return [m, v];
       });
@@ -171,6 +180,11 @@ export class AdamW {
       slot.v.dispose();
     }
   }
+}
+
+function checkScale(name: string, scale: number): number {
+  if (!(scale >= 0) || !Number.isFinite(scale)) throw new Error(`AdamW: learningRateScale("${name}") must be a finite number >= 0, got ${scale}`);
+  return scale;
 }
 
 /** The L2 norm of all gradients taken together (the quantity gradient clipping bounds). */

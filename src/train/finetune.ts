@@ -19,17 +19,23 @@ import { Random } from "./random";
 import { withSeededMathRandom } from "./seeded-random";
 
 export interface FinetuneOptions {
-  /** Maximum passes over the training split (default 10; early stopping may end sooner). */
+  /** Maximum passes over the training split (default 30; early stopping usually ends sooner). */
   epochs?: number;
   batchSize?: number;
   /** Peak learning rate (default 5e-4: the shipped checkpoint is only lightly pretrained). */
   learningRate?: number;
+  /**
+   * Learning rate of the new classifier layer as a multiple of `learningRate` (default 1). A fresh
+   * head starts with weights of 0.02; a larger rate lets it grow to useful logits in a few steps
+   * instead of hundreds, while the pretrained encoder keeps its small rate.
+   */
+  headLearningRateScale?: number;
   /** Share of the steps spent warming up (default 0.1). */
   warmupProportion?: number;
   weightDecay?: number;
   maxGradNorm?: number;
   seed?: number;
-  /** Epochs without a better validation accuracy before stopping (default 3). */
+  /** Epochs without a better validation accuracy before stopping (default 5). */
   patience?: number;
   /** Put back the weights of the best validation epoch at the end (default true). */
   restoreBest?: boolean;
@@ -97,7 +103,7 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
   const missing = dataset.labels.filter((l) => !classifier.labels.includes(l));
   if (missing.length > 0) throw new Error(`finetune: the classifier has no class for intent(s) ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
 
-  const epochs = options.epochs ?? 10;
+  const epochs = options.epochs ?? 30;
   const batchSize = options.batchSize ?? 32;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`finetune: epochs must be a positive integer, got ${epochs}`);
   const rng = new Random(options.seed ?? 0);
@@ -107,6 +113,7 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
   const train: EncodedExample[] = dataset.train.map((e) => ({ ...classifier.encode(e.text), label: labelToId.get(e.intent)! }));
   const trainLengths = train.map((e) => e.inputIds.length);
 
+  const headScale = options.headLearningRateScale ?? 1;
   const stepsPerEpoch = Math.ceil(train.length / batchSize);
   const totalSteps = stepsPerEpoch * epochs;
   const named = classifier.namedWeights;
@@ -116,10 +123,11 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
       learningRate: linearWarmupDecay(options.learningRate ?? 5e-4, Math.round(totalSteps * (options.warmupProportion ?? 0.1)), totalSteps),
       weightDecay: options.weightDecay ?? 0.01,
       maxGradNorm: options.maxGradNorm ?? 1.0,
+      learningRateScale: (name) => (name.startsWith("classifier.") ? headScale : 1),
     },
   );
   const variables = [...named.values()];
-  const stopper = new EarlyStopping({ mode: "max", patience: options.patience ?? 3 });
+  const stopper = new EarlyStopping({ mode: "max", patience: options.patience ?? 5 });
   const curves: FinetuneCurves = { step: [], loss: [], learningRate: [], epoch: [], trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
   const history: FinetuneEpoch[] = [];
   const progress = createProgress({ label: "finetune", total: totalSteps, unit: "step", mode: options.progress === false ? "silent" : undefined });

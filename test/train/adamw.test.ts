@@ -67,6 +67,31 @@ describe("train/adamw", () => {
     p.dispose();
   });
 
+  it("scales the learning rate per parameter (a fresh head faster than the encoder), decay included", () => {
+    const gs = [[0.5, -1.0], [0.1, 0.2], [-0.3, 0.4]];
+    const schedule = linearWarmupDecay(0.01, 1, 3);
+    const lrs = [0, 1, 2].map(schedule);
+    const encoder = tf.variable(tf.tensor1d([0.3, -0.7]), true, "adamw_scale_enc");
+    const head = tf.variable(tf.tensor1d([0.3, -0.7]), true, "adamw_scale_head");
+    const opt = new AdamW(
+      [{ name: "bert.encoder.dense.weight", variable: encoder }, { name: "classifier.weight", variable: head }],
+      { learningRate: schedule, weightDecay: 0.1, maxGradNorm: Infinity, learningRateScale: (name) => (name.startsWith("classifier.") ? 20 : 1) },
+    );
+    for (const g of gs) {
+      const grads = { [encoder.name]: tf.tensor1d(g), [head.name]: tf.tensor1d(g) };
+      opt.step(grads);
+      tf.dispose(Object.values(grads));
+    }
+    const close = (actual: Float32Array | Int32Array | Uint8Array, expected: number[]): void =>
+      Array.from(actual).forEach((x, i) => assert.ok(Math.abs(x - expected[i]) < 1e-5, `${x} vs ${expected[i]}`));
+    close(encoder.dataSync(), referenceAdamW([0.3, -0.7], gs, lrs, 0.1));
+    close(head.dataSync(), referenceAdamW([0.3, -0.7], gs, lrs.map((lr) => lr * 20), 0.1));
+    assert.throws(() => new AdamW([{ name: "w.weight", variable: encoder }], { learningRate: 0.1, learningRateScale: () => -1 }), /learningRateScale\("w.weight"\) must be a finite number >= 0, got -1/);
+    opt.dispose();
+    encoder.dispose();
+    head.dispose();
+  });
+
   it("does not leak tensors across steps", () => {
     const p = tf.variable(tf.randomNormal([4, 4]), true, "adamw_test_leak");
     const opt = new AdamW([{ name: "x.weight", variable: p }], { learningRate: 0.01 });
