@@ -43,9 +43,10 @@ const numIntents = labels.length;
 // The seed loads BERT from TF-Hub as a `KerasLayer`; bertlab's `BertLayer.fromPretrained` does the same from the
 // shipped checkpoint, with its tokenizer. Without the checkpoint, the cell falls back to a **randomly initialised**
 // BERT-mini: then this lesson shows fine-tuning *without* pretraining. Do not assume which one wins at this scale:
-// the shipped checkpoint's model card (`models/bertlab-mini/MODEL_CARD.md`) reports that it fine-tunes *worse* than
-// the same network from scratch, a real finding about pretraining for minutes instead of days. Read the numbers the
-// cells print, and compare both ways (`BERTLAB_MODEL=<dir>` chooses another checkpoint).
+// the shipped checkpoint's model card (`models/bertlab-mini/MODEL_CARD.md`) reports that, fine-tuned for up to 30
+// epochs, it reaches 68.8% test accuracy while the same network from scratch reaches 75.6%: 26 minutes of CPU
+// pretraining on 0.7 MB of text is not the 4 days on billions of words that made BERT's fine-tuning results. Read the
+// numbers the cells print, and compare both ways (`BERTLAB_MODEL=<dir>` chooses another checkpoint).
 
 // %%
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
@@ -138,7 +139,7 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 // validation accuracy? (Dropout is on while training and off for validation.)
 
 // %%
-const EPOCHS = 3;
+const EPOCHS = 8;
 const BATCH = 32;
 model.compile({ optimizer: tf.train.adam(3e-4), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
 const stepsPerEpoch = Math.ceil(data.train.length / BATCH);
