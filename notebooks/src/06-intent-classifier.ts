@@ -139,7 +139,7 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 // validation accuracy? (Dropout is on while training and off for validation.)
 
 // %%
-const EPOCHS = 8;
+const EPOCHS = 3;
 const BATCH = 32;
 model.compile({ optimizer: tf.train.adam(3e-4), loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
 const stepsPerEpoch = Math.ceil(data.train.length / BATCH);
@@ -175,8 +175,11 @@ const history = await model.fit([trainX.inputWordIds, trainX.inputMask, trainX.s
   },
 });
 bar.finish(`${EPOCHS} epochs in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+await pause();
 lossChart.finish();
+await pause();
 accChart.finish();
+await pause();
 ({ seconds: Math.round((Date.now() - started) / 1000), valAccuracyPerEpoch: (history.history.val_acc as number[]).map((v) => +v.toFixed(3)) });
 
 // %% [markdown]

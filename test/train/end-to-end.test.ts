@@ -84,7 +84,9 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
   let data: { corpusDir: string; intentsFile: string };
 
   before(async () => {
-    await ready();
+    // Unit tests that run earlier switch tfjs to cpu; train on bertlab's own backend, as users do.
+    const choice = await ready();
+    if (tf.getBackend() !== choice.name) await tf.setBackend(choice.name);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-train-"));
     data = writeSyntheticData(dir);
   });
