@@ -3,9 +3,13 @@
  * error function, which Google's and HF's BERT use; "gelu_new" is GPT-2's tanh approximation.
  */
 import * as tf from "@tensorflow/tfjs";
+import { inferenceGelu } from "../backend/inference";
 import { HiddenAct } from "./config";
 
 export function gelu(x: tf.Tensor): tf.Tensor {
+  // At inference on bertlab's backend, the same function runs as one native kernel (backend/inference.ts).
+  const fused = inferenceGelu(x);
+  if (fused) return fused;
   return tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1));
 }
 

@@ -4,6 +4,7 @@
  * BertSelfOutput (output projection, dropout, residual connection, LayerNorm).
  */
 import * as tf from "@tensorflow/tfjs";
+import { inferenceMatMul } from "../backend/inference";
 import { BertConfig } from "./config";
 import { dropout } from "./dropout";
 import { layerNorm } from "./layer-norm";
@@ -24,9 +25,11 @@ export function scaledDotProductAttention(
   training: boolean,
 ): { context: tf.Tensor4D; probs: tf.Tensor4D } {
   const headDim = queries.shape[3];
-  const scores = tf.add(tf.mul(tf.matMul(queries, keysT), 1 / Math.sqrt(headDim)), additiveMask);
+  // inferenceMatMul: one kernel on the 4-D operands when bertlab's backend can (backend/inference.ts).
+  const matMul = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => (inferenceMatMul(a, b) ?? tf.matMul(a, b)) as tf.Tensor4D;
+  const scores = tf.add(tf.mul(matMul(queries, keysT), 1 / Math.sqrt(headDim)), additiveMask);
   const probs = tf.softmax(scores) as tf.Tensor4D;
-  const context = tf.matMul(dropout(probs, dropoutRate, training) as tf.Tensor4D, values) as tf.Tensor4D;
+  const context = matMul(dropout(probs, dropoutRate, training) as tf.Tensor4D, values);
   return { context, probs };
 }
 

@@ -27,7 +27,7 @@ if (includeDirs.length === 0) {
   fail("setup:blas: Node's headers (node_api.h) were not found; install Node's development headers (Debian: libnode-dev). bertlab will use the wasm matmul.");
 }
 fs.mkdirSync(path.dirname(out), { recursive: true });
-const args = ["-O2", "-shared", "-fPIC", "-std=c++17", "-DNODE_GYP_MODULE_NAME=bertlab_gemm", `-I${includeDirs[0]}`,
+const args = ["-O3", "-shared", "-fPIC", "-std=c++17", "-DNODE_GYP_MODULE_NAME=bertlab_gemm", `-I${includeDirs[0]}`,
   path.join(here, "gemm.cc"), "-o", out, "-ldl"];
 const cxx = process.env.CXX || "g++";
 const r = spawnSync(cxx, args, { stdio: "inherit" });

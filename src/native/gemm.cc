@@ -1,5 +1,6 @@
-// bertlab's optional native GEMM: cblas_sgemm from OpenBLAS, run directly on views of the
-// tfjs wasm heap (an ArrayBuffer), so no tensor is copied in or out.
+// bertlab's optional native kernels: cblas_sgemm from OpenBLAS, plus BERT's LayerNorm and
+// GELU as single loops, run directly on views of the tfjs wasm heap (an ArrayBuffer), so no
+// tensor is copied in or out.
 //
 // The BLAS library is opened with dlopen at load time rather than linked, so building needs
 // no BLAS headers or -dev package: only g++ and Node's headers. Loading fails with a message
@@ -7,8 +8,10 @@
 #include <dlfcn.h>
 #include <node_api.h>
 
+#include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -71,13 +74,15 @@ bool GetFloat64Array(napi_env env, napi_value v, double** data, size_t* length) 
   return true;
 }
 
-// gemm(heap, transA, transB, m, n, k, aOffsets, bOffsets, cOffsets)
-// For each i: C_i[m,n] = op(A_i) op(B_i), row-major float32, at byte offsets into heap.
+// gemm(heap, transA, transB, m, n, k, aOffsets, bOffsets, cOffsets[, biasOffset])
+// For each i: C_i[m,n] = op(A_i) op(B_i) (+ bias[n] on every row), row-major float32, at byte
+// offsets into heap. The bias is written into C first and sgemm accumulates onto it (beta = 1),
+// which saves the separate Add kernel a Linear layer would otherwise run.
 napi_value Gemm(napi_env env, napi_callback_info info) {
-  size_t argc = 9;
-  napi_value args[9];
+  size_t argc = 10;
+  napi_value args[10];
   napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
-  if (argc != 9) return Throw(env, "gemm: expected 9 arguments");
+  if (argc != 9 && argc != 10) return Throw(env, "gemm: expected 9 or 10 arguments");
   void* heap = nullptr;
   size_t heapBytes = 0;
   if (napi_get_arraybuffer_info(env, args[0], &heap, &heapBytes) != napi_ok) {
@@ -97,6 +102,9 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     return Throw(env, "gemm: offsets must be three Float64Arrays of equal length");
   }
   const int M = static_cast<int>(m), N = static_cast<int>(n), K = static_cast<int>(k);
+  double biasOffset = -1;
+  if (argc == 10 && !GetNumber(env, args[9], &biasOffset)) return Throw(env, "gemm: the bias offset must be a number");
+  if (argc == 10 && (biasOffset < 0 || biasOffset + 4.0 * N > heapBytes)) return Throw(env, "gemm: the bias lies outside the heap");
   const double aBytes = 4.0 * M * K, bBytes = 4.0 * K * N, cBytes = 4.0 * M * N;
   for (size_t i = 0; i < nc; i++) {
     if (aOff[i] < 0 || bOff[i] < 0 || cOff[i] < 0 || aOff[i] + aBytes > heapBytes || bOff[i] + bBytes > heapBytes ||
@@ -109,9 +117,126 @@ napi_value Gemm(napi_env env, napi_callback_info info) {
     const float* a = reinterpret_cast<const float*>(base + static_cast<size_t>(aOff[i]));
     const float* b = reinterpret_cast<const float*>(base + static_cast<size_t>(bOff[i]));
     float* c = reinterpret_cast<float*>(base + static_cast<size_t>(cOff[i]));
+    float beta = 0.0f;
+    if (biasOffset >= 0) {
+      const float* bias = reinterpret_cast<const float*>(base + static_cast<size_t>(biasOffset));
+      for (int row = 0; row < M; row++) std::memcpy(c + static_cast<size_t>(row) * N, bias, sizeof(float) * N);
+      beta = 1.0f;
+    }
     sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, M, N, K, 1.0f, a,
-          transA ? M : K, b, transB ? K : N, 0.0f, c, N);
+          transA ? M : K, b, transB ? K : N, beta, c, N);
   }
+  return nullptr;
+}
+
+
+// Reads a byte offset argument and checks that `bytes` from it lie inside the heap.
+bool GetRange(napi_env env, napi_value v, size_t heapBytes, double bytes, size_t* offset) {
+  double value;
+  if (!GetNumber(env, v, &value) || value < 0 || value + bytes > static_cast<double>(heapBytes)) return false;
+  *offset = static_cast<size_t>(value);
+  return true;
+}
+
+// layerNorm(heap, xOffset, gammaOffset, betaOffset, outOffset, rows, cols, eps)
+// Each row of x: (x - mean) / sqrt(var + eps) * gamma + beta, var the biased variance, as
+// BERT's LayerNorm. One call instead of the nine tfjs kernels the composed form runs.
+napi_value LayerNorm(napi_env env, napi_callback_info info) {
+  size_t argc = 8;
+  napi_value args[8];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 8) return Throw(env, "layerNorm: expected 8 arguments");
+  void* heap = nullptr;
+  size_t heapBytes = 0;
+  if (napi_get_arraybuffer_info(env, args[0], &heap, &heapBytes) != napi_ok) return Throw(env, "layerNorm: heap must be an ArrayBuffer");
+  double rowsD, colsD, eps;
+  if (!GetNumber(env, args[5], &rowsD) || !GetNumber(env, args[6], &colsD) || !GetNumber(env, args[7], &eps) || rowsD < 0 || colsD < 1) {
+    return Throw(env, "layerNorm: rows, cols and eps must be numbers, cols at least 1");
+  }
+  const size_t rows = static_cast<size_t>(rowsD), cols = static_cast<size_t>(colsD);
+  size_t xOff, gOff, bOff, oOff;
+  if (!GetRange(env, args[1], heapBytes, 4.0 * rowsD * colsD, &xOff) || !GetRange(env, args[2], heapBytes, 4.0 * colsD, &gOff) ||
+      !GetRange(env, args[3], heapBytes, 4.0 * colsD, &bOff) || !GetRange(env, args[4], heapBytes, 4.0 * rowsD * colsD, &oOff)) {
+    return Throw(env, "layerNorm: an operand lies outside the heap");
+  }
+  char* base = static_cast<char*>(heap);
+  const float* gamma = reinterpret_cast<const float*>(base + gOff);
+  const float* beta = reinterpret_cast<const float*>(base + bOff);
+  for (size_t r = 0; r < rows; r++) {
+    const float* x = reinterpret_cast<const float*>(base + xOff) + r * cols;
+    float* out = reinterpret_cast<float*>(base + oOff) + r * cols;
+    float sum = 0.0f;
+    for (size_t c = 0; c < cols; c++) sum += x[c];
+    const float mean = sum / static_cast<float>(cols);
+    float squares = 0.0f;
+    for (size_t c = 0; c < cols; c++) squares += (x[c] - mean) * (x[c] - mean);
+    const float inverseStd = 1.0f / std::sqrt(squares / static_cast<float>(cols) + static_cast<float>(eps));
+    for (size_t c = 0; c < cols; c++) out[c] = (x[c] - mean) * inverseStd * gamma[c] + beta[c];
+  }
+  return nullptr;
+}
+
+// erf(x) for float by a rational function of x² on [-4, 4] (erf is ±1 to float precision
+// beyond), the approximation TensorFlow/Eigen use for float erf: no exp, so the loop
+// vectorises. Absolute error below 1e-6 (checked against std::erf by the tests).
+inline float FastErf(float x) {
+  x = x < -4.0f ? -4.0f : (x > 4.0f ? 4.0f : x);
+  const float x2 = x * x;
+  float p = -2.72614225801306e-10f;
+  p = p * x2 + 2.77068142495902e-08f;
+  p = p * x2 - 2.10102402082508e-06f;
+  p = p * x2 - 5.69250639462346e-05f;
+  p = p * x2 - 7.34990630326855e-04f;
+  p = p * x2 - 2.95459980854025e-03f;
+  p = p * x2 - 1.60960333262415e-02f;
+  float q = -1.45660718464996e-05f;
+  q = q * x2 - 2.13374055278905e-04f;
+  q = q * x2 - 1.68282697438203e-03f;
+  q = q * x2 - 7.37332916720468e-03f;
+  q = q * x2 - 1.42647390514189e-02f;
+  return x * p / q;
+}
+
+// gelu(heap, xOffset, outOffset, n): x * Φ(x) = 0.5 x (1 + erf(x / √2)), BERT's exact GELU.
+napi_value Gelu(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  if (argc != 4) return Throw(env, "gelu: expected 4 arguments");
+  void* heap = nullptr;
+  size_t heapBytes = 0;
+  if (napi_get_arraybuffer_info(env, args[0], &heap, &heapBytes) != napi_ok) return Throw(env, "gelu: heap must be an ArrayBuffer");
+  double nD;
+  if (!GetNumber(env, args[3], &nD) || nD < 0) return Throw(env, "gelu: n must be a non-negative number");
+  size_t xOff, oOff;
+  if (!GetRange(env, args[1], heapBytes, 4.0 * nD, &xOff) || !GetRange(env, args[2], heapBytes, 4.0 * nD, &oOff)) {
+    return Throw(env, "gelu: an operand lies outside the heap");
+  }
+  char* base = static_cast<char*>(heap);
+  const float* x = reinterpret_cast<const float*>(base + xOff);
+  float* out = reinterpret_cast<float*>(base + oOff);
+  const size_t n = static_cast<size_t>(nD);
+  for (size_t i = 0; i < n; i++) out[i] = 0.5f * x[i] * (1.0f + FastErf(x[i] * 0.70710678118654752f));
+  return nullptr;
+}
+
+// erf(heap, xOffset, outOffset, n): the approximation above, exposed so tests can check it.
+napi_value Erf(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value args[4];
+  napi_get_cb_info(env, info, &argc, args, nullptr, nullptr);
+  void* heap = nullptr;
+  size_t heapBytes = 0;
+  double nD;
+  size_t xOff, oOff;
+  if (argc != 4 || napi_get_arraybuffer_info(env, args[0], &heap, &heapBytes) != napi_ok || !GetNumber(env, args[3], &nD) || nD < 0 ||
+      !GetRange(env, args[1], heapBytes, 4.0 * nD, &xOff) || !GetRange(env, args[2], heapBytes, 4.0 * nD, &oOff)) {
+    return Throw(env, "erf: expected (heap, xOffset, outOffset, n) with both operands inside the heap");
+  }
+  char* base = static_cast<char*>(heap);
+  const float* x = reinterpret_cast<const float*>(base + xOff);
+  float* out = reinterpret_cast<float*>(base + oOff);
+  for (size_t i = 0; i < static_cast<size_t>(nD); i++) out[i] = FastErf(x[i]);
   return nullptr;
 }
 
@@ -143,8 +268,11 @@ napi_value Init(napi_env env, napi_value exports) {
       {"gemm", nullptr, Gemm, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"setThreads", nullptr, SetThreads, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"describe", nullptr, Describe, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"layerNorm", nullptr, LayerNorm, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"gelu", nullptr, Gelu, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"erf", nullptr, Erf, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
-  napi_define_properties(env, exports, 3, props);
+  napi_define_properties(env, exports, 6, props);
   return exports;
 }
 

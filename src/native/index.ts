@@ -12,9 +12,18 @@ import fs from "node:fs";
 import path from "node:path";
 
 export interface NativeGemm {
-  /** For each i: C_i = op(A_i) op(B_i), row-major float32 [m,k]·[k,n], operands at byte offsets into `heap`. */
+  /**
+   * For each i: C_i = op(A_i) op(B_i) (+ a bias row of n floats at `biasOffset`, added to every
+   * row), row-major float32 [m,k]·[k,n], operands at byte offsets into `heap`.
+   */
   gemm(heap: ArrayBuffer, transA: boolean, transB: boolean, m: number, n: number, k: number,
-    aOffsets: Float64Array, bOffsets: Float64Array, cOffsets: Float64Array): void;
+    aOffsets: Float64Array, bOffsets: Float64Array, cOffsets: Float64Array, biasOffset?: number): void;
+  /** Row-wise LayerNorm of x [rows, cols] with gamma, beta [cols], written to out (byte offsets into `heap`). */
+  layerNorm(heap: ArrayBuffer, xOffset: number, gammaOffset: number, betaOffset: number, outOffset: number, rows: number, cols: number, eps: number): void;
+  /** BERT's exact GELU, x·Φ(x), over n floats. */
+  gelu(heap: ArrayBuffer, xOffset: number, outOffset: number, n: number): void;
+  /** The float erf approximation gelu uses, over n floats (exposed for tests). */
+  erf(heap: ArrayBuffer, xOffset: number, outOffset: number, n: number): void;
   setThreads(n: number): void;
   describe(): { library: string; threads: number };
 }

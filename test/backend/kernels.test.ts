@@ -155,6 +155,26 @@ describe("wasm training kernels", () => {
             );
           });
         }
+
+        it("adds a row bias ([n] or [1,n]) inside the product and a full [m,n] bias after it, as cpu does", async () => {
+          const a = seededValues(7 * 3, 24);
+          const b = seededValues(3 * 4, 25);
+          for (const biasShape of [[4], [1, 4], [7, 4]]) {
+            const bias = seededValues(tf.util.sizeFromShape(biasShape), 26);
+            await assertSameOnBackends(() => tf.fused.matMul({ a: tf.tensor2d(a, [7, 3]), b: tf.tensor2d(b, [3, 4]), bias: tf.tensor(bias, biasShape) }));
+          }
+        });
+
+        it("gives a Linear layer's gradients (input, weight, bias) as cpu does", async () => {
+          const x = seededValues(5 * 6, 27);
+          const w = seededValues(6 * 3, 28);
+          const bias = seededValues(3, 29);
+          await assertSameOnBackends(() => {
+            const g = tf.grads((xs: tf.Tensor, ws: tf.Tensor, bs: tf.Tensor) =>
+              tf.fused.matMul({ a: xs as tf.Tensor2D, b: ws as tf.Tensor2D, bias: bs }).square().sum());
+            return g([tf.tensor2d(x, [5, 6]), tf.tensor2d(w, [6, 3]), tf.tensor1d(bias)]);
+          }, 1e-4);
+        });
       });
     });
   }
@@ -246,6 +266,17 @@ describe("wasm training kernels", () => {
       const off = (x: number): Float64Array => Float64Array.of(x);
       assert.throws(() => status.gemm.gemm(heap, false, false, 2, 2, 2, off(0), off(16), off(56)), /operand 0 lies outside the heap/);
       status.gemm.gemm(heap, false, false, 2, 2, 2, off(0), off(16), off(32));
+      assert.throws(() => status.gemm.gemm(heap, false, false, 2, 2, 2, off(0), off(16), off(32), 60), /the bias lies outside the heap/);
+    });
+
+    it("adds a bias row to every row of the product in the same call", function () {
+      const status = nativeGemm();
+      if (!status.ok) this.skip();
+      // A = [[1,2],[3,4]], B = I, bias = [10, 20]: C = A + bias on each row.
+      const heap = new ArrayBuffer(4 * 14);
+      new Float32Array(heap).set([1, 2, 3, 4, 1, 0, 0, 1, 0, 0, 0, 0, 10, 20]);
+      status.gemm.gemm(heap, false, false, 2, 2, 2, Float64Array.of(0), Float64Array.of(16), Float64Array.of(32), 48);
+      assert.deepEqual(Array.from(new Float32Array(heap, 32, 4)), [11, 22, 13, 24]);
     });
   });
 });

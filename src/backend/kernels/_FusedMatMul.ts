@@ -1,17 +1,18 @@
 /**
  * _FusedMatMul (matmul + bias + activation) on wasm. With the optional native GEMM the
- * product runs in OpenBLAS and the backend's Add and activation kernels finish it;
+ * product and a row bias (a Linear layer's) run in one OpenBLAS call, and the backend's
+ * activation kernels finish it;
  * otherwise it is rerouted like BatchMatMul so transposed operands take XNNPACK's fast
  * path (see transpose_operand.ts).
  *
- * It also works around a bug in tfjs-backend-wasm 4.22: with a batch dimension above 1
- * and a bias, rows after the first of each matrix get the wrong bias element. In that
- * case the product runs without the epilogue and the bias and activation are applied
- * by the backend's own Add and activation kernels.
+ * It also works around two limits of tfjs-backend-wasm 4.22: with a batch dimension above
+ * 1 and a bias, rows after the first of each matrix get the wrong bias element, and a
+ * bias of rank 2 or more is refused. In those cases the product runs without the epilogue
+ * and the bias and activation are applied by the backend's own Add and activation kernels.
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeGemm } from "../../native";
-import { nativeBatchMatMul } from "./native_matmul";
+import { isRowBias, nativeBatchMatMul } from "./native_matmul";
 import { originalWasmKernel, WasmKernelFunc, withPlainOperands } from "./transpose_operand";
 import type { WasmBackend } from "./wasm_heap";
 
@@ -67,7 +68,8 @@ export function fusedMatMulConfig(original: tf.KernelConfig, useNative: boolean)
   const kernel = original.kernelFunc as unknown as WasmKernelFunc;
   const fused: WasmKernelFunc = (args) => {
     const { inputs, backend, attrs } = args;
-    if (inputs.bias === undefined || batchSize(args) <= 1) return kernel(args);
+    // wasm's own epilogue handles only a rank-1 bias, and only for a batch of one.
+    if (inputs.bias === undefined || (batchSize(args) <= 1 && inputs.bias.shape.length === 1)) return kernel(args);
     const product = kernel({ inputs: { a: inputs.a, b: inputs.b }, backend, attrs: { ...attrs, activation: "linear" } });
     return epilogue(product, args);
   };
@@ -78,7 +80,15 @@ export function fusedMatMulConfig(original: tf.KernelConfig, useNative: boolean)
     const { inputs, backend, attrs } = args;
     // The addon takes an ArrayBuffer; a threaded wasm build's shared heap stays in XNNPACK.
     if (backend.typedArrayFromHeap(inputs.a).buffer instanceof SharedArrayBuffer) return xnnpack(args);
-    const product = nativeBatchMatMul(native.gemm, inputs.a, inputs.b, attrs.transposeA === true, attrs.transposeB === true, backend);
+    const transposeB = attrs.transposeB === true;
+    const n = transposeB ? inputs.b.shape[inputs.b.shape.length - 2] : inputs.b.shape[inputs.b.shape.length - 1];
+    if (isRowBias(inputs.bias, n)) {
+      const product = nativeBatchMatMul(native.gemm, inputs.a, inputs.b, attrs.transposeA === true, transposeB, backend, inputs.bias);
+      const activated = applyActivation(product, args);
+      if (activated !== product) backend.disposeData(product.dataId);
+      return activated;
+    }
+    const product = nativeBatchMatMul(native.gemm, inputs.a, inputs.b, attrs.transposeA === true, transposeB, backend);
     return epilogue(product, args);
   };
   return { ...original, kernelFunc: nativeFused as unknown as tf.KernelFunc };

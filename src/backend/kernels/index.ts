@@ -7,7 +7,9 @@
  *    (src/native, `npm run setup:blas`) the products run in OpenBLAS instead;
  *  - Identity and Cast, which copy on wasm where sharing the buffer is equivalent
  *    (the engine clones every tensor it saves for backprop);
- *  - Sum over leading axes (bias gradients), which wasm does by transposing first.
+ *  - Sum over leading axes (bias gradients), which wasm does by transposing first;
+ *  - with the native GEMM, BertlabLayerNorm and BertlabGelu: BERT's LayerNorm and GELU in
+ *    one kernel each, for inference (see ../inference.ts).
  * It also exports sparseSoftmaxCrossEntropy, the MLM loss with a direct gradient (any backend).
  * Registered when bertlab activates the wasm backend (src/backend/index.ts); also callable
  * directly by code that picks the wasm backend itself.
@@ -17,6 +19,7 @@ import { nativeGemm } from "../../native";
 import { _FusedMatMul, fusedMatMulConfig } from "./_FusedMatMul";
 import { BatchMatMul, batchMatMulConfig } from "./BatchMatMul";
 import { Cast, castConfig } from "./Cast";
+import { BertlabGelu, BertlabLayerNorm, geluConfig, layerNormConfig } from "./fused_bert_ops";
 import { Identity, identityConfig } from "./Identity";
 import { Sum, sumConfig } from "./Sum";
 import { UnsortedSegmentSum, unsortedSegmentSumConfig } from "./UnsortedSegmentSum";
@@ -77,9 +80,15 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
   replaceKernel(castConfig(original(Cast)));
   replaceKernel(sumConfig(original(Sum)));
   replaceKernel(unsortedSegmentSumConfig);
+  for (const name of [BertlabLayerNorm, BertlabGelu]) if (tf.getKernel(name, "wasm")) tf.unregisterKernel(name, "wasm");
+  // An addon built before these kernels existed still serves the GEMM.
+  if (useNative && native.ok && typeof native.gemm.layerNorm === "function") {
+    tf.registerKernel(layerNormConfig(native.gemm));
+    tf.registerKernel(geluConfig(native.gemm));
+  }
   installed = { config: tf.getKernel(UnsortedSegmentSum, "wasm")!, useNative };
   return state;
 }
 
-export { UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Identity, Cast, Sum };
+export { UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Identity, Cast, Sum, BertlabLayerNorm, BertlabGelu };
 export { sparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyWithLogits } from "./SparseSoftmaxCrossEntropyWithLogits";

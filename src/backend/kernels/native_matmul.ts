@@ -2,7 +2,13 @@
  * Batched matmul on the wasm heap through the optional native GEMM (src/native): the
  * operands stay where the wasm backend put them and OpenBLAS writes the product into a
  * wasm-allocated output. Transposed operands are passed to BLAS as flags (free there).
+ * A bias of one row (n floats, a Linear layer's) is added inside the same call.
  */
+
+/** True when `bias` is one row of n floats that can be added inside the GEMM call. */
+export function isRowBias(bias: tf.TensorInfo | undefined, n: number): bias is tf.TensorInfo {
+  return bias !== undefined && bias.dtype === "float32" && tf.util.sizeFromShape(bias.shape) === n && bias.shape.slice(0, -1).every((d) => d === 1);
+}
 import * as tf from "@tensorflow/tfjs";
 import type { NativeGemm } from "../../native";
 import type { WasmBackend } from "./wasm_heap";
@@ -39,6 +45,7 @@ export function nativeBatchMatMul(
   transposeA: boolean,
   transposeB: boolean,
   backend: WasmBackend,
+  bias?: tf.TensorInfo,
 ): tf.TensorInfo {
   if (a.dtype !== "float32" || b.dtype !== "float32") {
     throw new Error(`BatchMatMul on wasm needs float32 operands, got ${a.dtype} and ${b.dtype}`);
@@ -69,10 +76,21 @@ export function nativeBatchMatMul(
   const aView = backend.typedArrayFromHeap(a);
   const bView = backend.typedArrayFromHeap(b);
   const heap = outView.buffer as ArrayBuffer;
+  // A batch of A's against one B ([B, S, in]·[in, out], a Linear layer) is one tall product:
+  // the matrices of A, and those of C, lie back to back.
+  if (!transposeA && tf.util.sizeFromShape(bBatch) === 1 && tf.util.sizeFromShape(aBatch) > 1) {
+    const rows = tf.util.sizeFromShape(aBatch) * m;
+    const one = (offset: number): Float64Array => Float64Array.of(offset);
+    if (bias) gemm.gemm(heap, false, transposeB, rows, n, k, one(aView.byteOffset), one(bView.byteOffset), one(outView.byteOffset), backend.typedArrayFromHeap(bias).byteOffset);
+    else gemm.gemm(heap, false, transposeB, rows, n, k, one(aView.byteOffset), one(bView.byteOffset), one(outView.byteOffset));
+    return out;
+  }
   const toBytes = (offsets: Float64Array, view: tf.TypedArray): Float64Array => offsets.map((o) => view.byteOffset + 4 * o);
   const count = tf.util.sizeFromShape(outBatch);
   const cOffsets = new Float64Array(count).map((_, i) => outView.byteOffset + 4 * i * m * n);
-  gemm.gemm(heap, transposeA, transposeB, m, n, k,
-    toBytes(batchOffsets(aBatch, outBatch, m * k), aView), toBytes(batchOffsets(bBatch, outBatch, k * n), bView), cOffsets);
+  const aOffsets = toBytes(batchOffsets(aBatch, outBatch, m * k), aView);
+  const bOffsets = toBytes(batchOffsets(bBatch, outBatch, k * n), bView);
+  if (bias) gemm.gemm(heap, transposeA, transposeB, m, n, k, aOffsets, bOffsets, cOffsets, backend.typedArrayFromHeap(bias).byteOffset);
+  else gemm.gemm(heap, transposeA, transposeB, m, n, k, aOffsets, bOffsets, cOffsets);
   return out;
 }
