@@ -5,7 +5,7 @@
  * prediction latency. Goal (issue 6): ≥ 92% test accuracy per language within 10 minutes on
  * 2 cores, prediction < 10 ms.
  *
- *   npm run bench:finetune -- [--json] [--model DIR] [--epochs N] [--lr X] [--start both|pretrained|scratch]
+ *   npm run bench:finetune -- [--json] [--model DIR] [--epochs N] [--lr X] [--reinit-layers N] [--start both|pretrained|scratch]
  */
 import { parseArgs } from "node:util";
 import { ready } from "../src/backend";
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
       model: { type: "string" },
       epochs: { type: "string" },
       lr: { type: "string" },
+      "reinit-layers": { type: "string" },
       start: { type: "string", default: "both" },
     },
   });
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const options = {
     epochs: values.epochs ? Number(values.epochs) : undefined,
     learningRate: values.lr ? Number(values.lr) : undefined,
+    reinitializeTopLayers: values["reinit-layers"] ? Number(values["reinit-layers"]) : undefined,
     progress: !values.json,
   };
   const rows: Row[] = [];

@@ -22,6 +22,7 @@ options:
   --lr X                 peak learning rate (default 5e-4)
   --max-seq-length N     default 64
   --patience N           early-stopping patience in epochs (default 5)
+  --reinit-layers N      re-initialise the pooler and the top N encoder layers first (default 1; 0 keeps all)
   --seed N               default 0
   --out DIR              where the fine-tuned classifier is saved (required)
   --json                 print only the JSON line`;
@@ -45,6 +46,7 @@ export const command: Command = {
         lr: { type: "string" },
         "max-seq-length": { type: "string" },
         patience: { type: "string" },
+        "reinit-layers": { type: "string" },
         seed: { type: "string" },
         out: { type: "string" },
         json: { type: "boolean", default: false },
@@ -73,6 +75,7 @@ export const command: Command = {
       batchSize: intOption(values["batch-size"], "--batch-size"),
       learningRate: numberOption(values.lr, "--lr"),
       patience: intOption(values.patience, "--patience"),
+      reinitializeTopLayers: intOption(values["reinit-layers"], "--reinit-layers"),
       seed: intOption(values.seed, "--seed"),
       outDir: values.out,
       progress: !values.json,

@@ -147,6 +147,30 @@ export class BertModel {
     return tf.tidy(() => bertModelForward(this.namedWeights, this.config, prepareInputs(inputs, this.config), opts));
   }
 
+  /**
+   * Puts the weights whose names start with one of `prefixes` back to a fresh initialisation (HF's:
+   * N(0, initializer_range), LayerNorm 1/0), in place. Fine-tuning on little data often goes better
+   * with the pooler and the top encoder layers re-initialised (Zhang et al. 2021, "Revisiting
+   * Few-sample BERT Fine-tuning"): they are the most specialised to the pretraining tasks.
+   * Returns the names it re-initialised; a prefix that matches nothing is an error.
+   */
+  reinitialize(prefixes: readonly string[], seed?: number): string[] {
+    const specs = (this.constructor as typeof BertModel).weightSpecs(this.config);
+    const done: string[] = [];
+    for (const prefix of prefixes) {
+      const matching = specs.filter((spec) => spec.name.startsWith(prefix));
+      if (matching.length === 0) throw new Error(`reinitialize: no weight name starts with "${prefix}" (names look like "pooler.dense.weight", "encoder.layer.0.…")`);
+      for (const spec of matching) {
+        if (done.includes(spec.name)) continue;
+        const value = tf.tidy(() => initialValue(spec, this.config, seed === undefined ? undefined : seed + specs.indexOf(spec)));
+        this.namedWeights.get(spec.name)!.assign(value);
+        value.dispose();
+        done.push(spec.name);
+      }
+    }
+    return done;
+  }
+
   /** Writes config.json + model.safetensors in Hugging Face layout (loadable by transformers). */
   async save(dir: string, opts: { dtype?: FloatDtype } = {}): Promise<void> {
     await ready();

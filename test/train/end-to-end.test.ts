@@ -177,5 +177,8 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     assert.throws(() => readCorpus(empty), /NSP needs at least 2/);
     await assert.rejects(IntentClassifier.load(data.corpusDir), /config\.json|no id2label/);
     await assert.rejects(finetuneCommand.run(["--data", data.intentsFile, "--format", "yaml", "--out", dir]), /--format "yaml" is not one of/);
+    // The shipped checkpoint (the default --model) has 4 layers.
+    await assert.rejects(finetuneCommand.run(["--data", data.intentsFile, "--format", "jsonl", "--reinit-layers", "9", "--json", "--out", path.join(dir, "never")]),
+      /reinitializeTopLayers must be an integer from 0 to the model's 4 layers, got 9/);
   });
 });

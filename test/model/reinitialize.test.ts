@@ -1,0 +1,43 @@
+/** BertModel.reinitialize: fresh weights for the named parts only, for few-sample fine-tuning. */
+import { strict as assert } from "node:assert";
+import * as tf from "@tensorflow/tfjs";
+import { BertModel } from "../../src/model";
+import { TINY } from "./helpers";
+
+describe("model: reinitialize", () => {
+  it("re-initialises the pooler and one layer as HF does, and leaves every other weight as it was", async () => {
+    const model = await BertModel.fromPretrained(TINY);
+    const before = new Map([...model.namedWeights].map(([name, v]) => [name, Float32Array.from(v.dataSync())]));
+    const last = model.config.numHiddenLayers - 1;
+    const names = model.reinitialize(["pooler.", `encoder.layer.${last}.`], 3);
+    assert.ok(names.includes("pooler.dense.weight") && names.includes(`encoder.layer.${last}.output.LayerNorm.weight`));
+    for (const [name, v] of model.namedWeights) {
+      const now = v.dataSync() as Float32Array;
+      if (!names.includes(name)) {
+        assert.deepEqual(now, before.get(name), `${name} changed`);
+        continue;
+      }
+      if (name.endsWith("LayerNorm.weight")) assert.ok(now.every((x) => x === 1), `${name} is not all ones`);
+      else if (name.endsWith("bias")) assert.ok(now.every((x) => x === 0), `${name} is not all zeros`);
+      else {
+        const std = Math.sqrt(now.reduce((a, x) => a + x * x, 0) / now.length);
+        assert.ok(Math.abs(std - model.config.initializerRange) < 0.005, `${name}: std ${std}, expected about ${model.config.initializerRange}`);
+        assert.notDeepEqual(now, before.get(name));
+      }
+    }
+    const again = await BertModel.fromPretrained(TINY);
+    again.reinitialize(["pooler."], 3);
+    assert.deepEqual(again.namedWeights.get("pooler.dense.weight")!.dataSync(), model.namedWeights.get("pooler.dense.weight")!.dataSync(), "same seed, same weights");
+    const count = tf.memory().numTensors;
+    again.reinitialize(["pooler."], 4);
+    assert.equal(tf.memory().numTensors, count, "reinitialize leaks no tensors");
+    again.dispose();
+    model.dispose();
+  });
+
+  it("names a prefix that matches no weight", async () => {
+    const model = await BertModel.fromPretrained(TINY);
+    assert.throws(() => model.reinitialize(["encoder.layer.99."]), /no weight name starts with "encoder\.layer\.99\."/);
+    model.dispose();
+  });
+});
