@@ -20,6 +20,7 @@ options:
   --max-seq-length N    default 64
   --lr X                peak learning rate (default 5e-4)
   --whole-word          whole-word masking
+  --no-dropout          pretrain without dropout (short runs that underfit learn faster); config.json keeps it
   --seed N              default 0
   --f16                 store weights as float16 (half the size)
   --json                print only the final JSON summary line`;
@@ -42,6 +43,7 @@ export const command: Command = {
         "max-seq-length": { type: "string" },
         lr: { type: "string" },
         "whole-word": { type: "boolean", default: false },
+        "no-dropout": { type: "boolean", default: false },
         seed: { type: "string" },
         f16: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
@@ -74,6 +76,7 @@ export const command: Command = {
       maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
       learningRate: numberOption(values.lr, "--lr"),
       wholeWordMasking: values["whole-word"],
+      dropout: !values["no-dropout"],
       seed: intOption(values.seed, "--seed"),
       saveDtype: values.f16 ? "F16" : undefined,
       progress: !values.json,

@@ -111,6 +111,25 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     assert.equal(tf.memory().numTensors, before, "training leaks no tensors");
   });
 
+  it("pretrains without dropout when asked, and keeps the config's dropout rates for fine-tuning", async () => {
+    const docs = readCorpus(data.corpusDir);
+    const { tokenizer } = trainWordPiece(docs.flat(), { vocabSize: 200 });
+    const tokenized = tokenizeDocuments(docs, tokenizer);
+    const run = async (dropoutRates: number, dropout: boolean): Promise<{ losses: number[]; config: number }> => {
+      const config = bertConfig({ ...TINY, vocabSize: tokenizer.vocabSize, hiddenDropoutProb: dropoutRates, attentionProbsDropoutProb: dropoutRates });
+      const model = new BertForPreTraining(config, { seed: 7 });
+      const r = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { maxSeqLength: 32, batchSize: 8, steps: 2, seed: 7, progress: false, dropout });
+      const kept = model.config.hiddenDropoutProb;
+      model.dispose();
+      return { losses: r.curves.loss, config: kept };
+    };
+    const [withDropout, without] = [await run(0.1, true), await run(0.1, false)];
+    assert.notDeepEqual(withDropout.losses, without.losses, "dropout: false changed nothing");
+    assert.equal(without.config, 0.1, "the model's config keeps its dropout rate");
+    // With rates of 0 in the config, the flag has nothing to turn off.
+    assert.deepEqual((await run(0, true)).losses, (await run(0, false)).losses);
+  });
+
   it("pretrains, then fine-tunes well above chance, then evaluates and predicts through the CLI", async () => {
     const pretrained = path.join(dir, "pretrained");
     const p = await pretrainFromCorpus({
