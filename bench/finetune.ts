@@ -1,22 +1,35 @@
 /**
- * bench:finetune — fine-tune on the built-in bilingual intent dataset and report test accuracy
- * per language and wall time, for the shipped pretrained checkpoint and for the same network
- * trained from scratch (same config and tokenizer, fresh weights), plus single-utterance
- * prediction latency. Goal (issue 6): ≥ 92% test accuracy per language within 10 minutes on
- * 2 cores, prediction < 10 ms.
+ * bench:finetune — does pretraining pay off? Fine-tunes on the built-in bilingual intent dataset
+ * and reports test accuracy per language and wall time, for the shipped pretrained checkpoint and
+ * for the same network from scratch (same config, tokenizer and recipe, fresh weights), on
+ *   (a) the full training split, and
+ *   (b) a few-shot split: the first 5 training utterances per intent per language;
+ * beside the n-gram logistic-regression baselines on the same splits (bench/intent_baselines_torch.py,
+ * when Debian's python3-torch is there), plus single-utterance prediction latency.
+ * Goals (issue 13): full split ≥ 85% per language and ≥ 8 points above scratch; few-shot ≥ 15 points
+ * above scratch per language; ≤ 10 minutes; prediction < 10 ms.
+ * The JSON summary is also written to bench/results/finetune.json (lesson 06 plots it).
  *
- *   npm run bench:finetune -- [--json] [--model DIR] [--epochs N] [--lr X] [--reinit-layers N] [--start both|pretrained|scratch]
+ *   npm run bench:finetune -- [--json] [--model DIR] [--splits full,few-shot] [--epochs N] [--lr X] [--reinit-layers N] [--start both|pretrained|scratch]
  */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ready } from "../src/backend";
-import { loadBuiltinIntents } from "../src/data";
+import { fewShotSplit, loadBuiltinIntents } from "../src/data";
 import { BertModel } from "../src/model";
 import { BertTokenizer } from "../src/tokenization";
 import { finetune, FinetuneResult } from "../src/train/finetune";
 import { IntentClassifier } from "../src/train/intent-classifier";
 import { shippedModelDir } from "../src/train/load-pretrained";
 
+const FEW_SHOT = 5;
+type Split = "full" | "few-shot";
+
 interface Row {
+  split: Split;
+  train_examples: number;
   start: "pretrained" | "scratch";
   test_accuracy: number;
   test_accuracy_en: number | null;
@@ -30,9 +43,11 @@ interface Row {
   seconds: number;
 }
 
-function row(start: Row["start"], r: FinetuneResult): Row {
+function row(split: Split, trainExamples: number, start: Row["start"], r: FinetuneResult): Row {
   const test = r.test!;
   return {
+    split,
+    train_examples: trainExamples,
     start,
     test_accuracy: test.report.accuracy,
     test_accuracy_en: test.byLang.en?.accuracy ?? null,
@@ -60,66 +75,105 @@ function predictLatencyMs(classifier: IntentClassifier, text: string, runs = 50)
   return times[Math.floor(times.length / 2)];
 }
 
+interface Baseline {
+  features: number;
+  test_accuracy: number;
+  test_accuracy_en: number;
+  test_accuracy_ko: number;
+}
+
+/** The n-gram baselines on a split, or why they were skipped. */
+function baselines(split: Split): Record<string, Baseline> | string {
+  const python = process.env.BERTLAB_PYTHON ?? "/usr/bin/python3";
+  const args = [path.join(__dirname, "intent_baselines_torch.py"), "--json", ...(split === "few-shot" ? ["--few-shot", String(FEW_SHOT)] : [])];
+  const run = spawnSync(python, args, { encoding: "utf8" });
+  if (run.status !== 0) return `skipped: ${python} ${path.basename(args[0])} failed (${(run.stderr || String(run.error ?? "")).trim().split("\n").pop()})`;
+  return (JSON.parse(run.stdout.trim().split("\n").pop()!) as { results: Record<string, Baseline> }).results;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       json: { type: "boolean", default: false },
       model: { type: "string" },
+      splits: { type: "string", default: "full,few-shot" },
       epochs: { type: "string" },
       lr: { type: "string" },
       "reinit-layers": { type: "string" },
       start: { type: "string", default: "both" },
+      out: { type: "string" },
     },
   });
   if (values.json) process.env.BERTLAB_QUIET = "1";
   const backend = await ready();
   const modelDir = values.model ?? shippedModelDir();
-  const dataset = loadBuiltinIntents({ includeOos: true });
+  const full = loadBuiltinIntents({ includeOos: true });
   const options = {
     epochs: values.epochs ? Number(values.epochs) : undefined,
     learningRate: values.lr ? Number(values.lr) : undefined,
     reinitializeTopLayers: values["reinit-layers"] ? Number(values["reinit-layers"]) : undefined,
     progress: !values.json,
   };
-  const rows: Row[] = [];
-  let latency = NaN;
+  const splits = values.splits!.split(",").map((x) => x.trim());
+  for (const s of splits) if (s !== "full" && s !== "few-shot") throw new Error(`--splits takes full and/or few-shot, got "${s}"`);
   if (!["both", "pretrained", "scratch"].includes(values.start!)) throw new Error(`--start must be both, pretrained or scratch, got "${values.start}"`);
   const starts: Row["start"][] = values.start === "both" ? ["pretrained", "scratch"] : [values.start as Row["start"]];
-  for (const start of starts) {
-    const tokenizer = await BertTokenizer.fromPretrained(modelDir);
-    const pretrained = await BertModel.fromPretrained(modelDir);
-    let bert = pretrained;
-    if (start === "scratch") {
-      bert = new BertModel(pretrained.config, { seed: 0 });
-      pretrained.dispose();
+  const rows: Row[] = [];
+  const baselineResults: Record<string, Record<string, Baseline> | string> = {};
+  let latency = NaN;
+  for (const split of splits as Split[]) {
+    const dataset = split === "full" ? full : fewShotSplit(full, FEW_SHOT);
+    baselineResults[split] = baselines(split);
+    for (const start of starts) {
+      const tokenizer = await BertTokenizer.fromPretrained(modelDir);
+      const pretrained = await BertModel.fromPretrained(modelDir);
+      let bert = pretrained;
+      if (start === "scratch") {
+        bert = new BertModel(pretrained.config, { seed: 0 });
+        pretrained.dispose();
+      }
+      const classifier = new IntentClassifier(bert, tokenizer, dataset.labels);
+      const result = await finetune(classifier, dataset, options);
+      rows.push(row(split, dataset.train.length, start, result));
+      if (start === "pretrained" && split === "full") latency = predictLatencyMs(classifier, "I'd like to move 200 dollars into my savings account");
+      classifier.dispose();
+      if (!values.json) console.error(JSON.stringify(rows[rows.length - 1]));
     }
-    const classifier = new IntentClassifier(bert, tokenizer, dataset.labels);
-    const result = await finetune(classifier, dataset, options);
-    rows.push(row(start, result));
-    if (start === "pretrained") latency = predictLatencyMs(classifier, "I'd like to move 200 dollars into my savings account");
-    classifier.dispose();
-    if (!values.json) console.error(JSON.stringify(rows[rows.length - 1]));
   }
+  const find = (split: Split, start: Row["start"]): Row | undefined => rows.find((r) => r.split === split && r.start === start);
+  const gap = (split: Split, lang: "en" | "ko"): number | null => {
+    const p = find(split, "pretrained"), s = find(split, "scratch");
+    const a = lang === "en" ? p?.test_accuracy_en : p?.test_accuracy_ko;
+    const b = lang === "en" ? s?.test_accuracy_en : s?.test_accuracy_ko;
+    return a == null || b == null ? null : a - b;
+  };
+  const fullP = find("full", "pretrained");
+  const goals = {
+    full_85_per_language: fullP ? (fullP.test_accuracy_en ?? 0) >= 0.85 && (fullP.test_accuracy_ko ?? 0) >= 0.85 : null,
+    full_8_points_over_scratch: gap("full", "en") === null ? null : gap("full", "en")! >= 0.08 && gap("full", "ko")! >= 0.08,
+    few_shot_15_points_over_scratch: gap("few-shot", "en") === null ? null : gap("few-shot", "en")! >= 0.15 && gap("few-shot", "ko")! >= 0.15,
+    ten_minutes: fullP ? fullP.seconds <= 600 : null,
+    predict_under_10_ms: Number.isFinite(latency) ? latency < 10 : null,
+  };
   if (!values.json) {
-    const pct = (x: number | null): string => (x === null ? "  -  " : `${(100 * x).toFixed(1)}%`);
-    console.log("| start | test acc (en) | test acc (ko) | test acc | macro-F1 | in-scope acc | OOS recall | epochs | time |");
-    console.log("|---|---|---|---|---|---|---|---|---|");
+    const pct = (x: number | null | undefined): string => (x == null ? "  -  " : `${(100 * x).toFixed(1)}%`);
+    console.log("| split | start | test acc (en) | test acc (ko) | test acc | macro-F1 | in-scope acc | OOS recall | epochs | time |");
+    console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const r of rows) {
-      console.log(`| ${r.start} | ${pct(r.test_accuracy_en)} | ${pct(r.test_accuracy_ko)} | ${pct(r.test_accuracy)} | ${pct(r.macro_f1)} | ${pct(r.in_scope_accuracy)} | ${pct(r.oos_recall)} | ${r.epochs_run} (best ${r.best_epoch}) | ${r.seconds} s |`);
+      console.log(`| ${r.split} (${r.train_examples}) | ${r.start} | ${pct(r.test_accuracy_en)} | ${pct(r.test_accuracy_ko)} | ${pct(r.test_accuracy)} | ${pct(r.macro_f1)} | ${pct(r.in_scope_accuracy)} | ${pct(r.oos_recall)} | ${r.epochs_run} (best ${r.best_epoch}) | ${r.seconds} s |`);
+    }
+    for (const [split, b] of Object.entries(baselineResults)) {
+      if (typeof b === "string") console.log(`| ${split} | n-gram baselines | ${b} |`);
+      else for (const [kind, x] of Object.entries(b)) console.log(`| ${split} | ${kind} n-grams (logistic regression) | ${pct(x.test_accuracy_en)} | ${pct(x.test_accuracy_ko)} | ${pct(x.test_accuracy)} | | | | | |`);
     }
     console.log(`prediction latency (one utterance, median): ${latency.toFixed(2)} ms`);
   }
-  const pretrainedRow = rows[0];
-  console.log(
-    JSON.stringify({
-      backend: backend.name,
-      model: modelDir,
-      rows,
-      predict_latency_ms: latency,
-      goal_92_per_language: pretrainedRow.start === "pretrained" ? (pretrainedRow.test_accuracy_en ?? 0) >= 0.92 && (pretrainedRow.test_accuracy_ko ?? 0) >= 0.92 : null,
-      goal_10_minutes: pretrainedRow.start === "pretrained" ? pretrainedRow.seconds <= 600 : null,
-    }),
-  );
+  const summary = { bench: "finetune", backend: backend.name, model: path.relative(process.cwd(), modelDir) || modelDir, few_shot_per_intent_per_language: FEW_SHOT, rows, baselines: baselineResults, predict_latency_ms: latency, goals, date: new Date().toISOString() };
+  const out = values.out ?? path.join(__dirname, "results", "finetune.json");
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out + ".tmp", JSON.stringify(summary, null, 1) + "\n");
+  fs.renameSync(out + ".tmp", out);
+  console.log(JSON.stringify(summary));
 }
 
 main().catch((error: unknown) => {

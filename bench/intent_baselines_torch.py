@@ -3,7 +3,10 @@
 Reference points for the built-in intent dataset (data/intents/intents.jsonl): how far models with no
 pretrained knowledge of English or Korean get, so bench:finetune's BERT figures can be read against them.
 
-  /usr/bin/python3 bench/intent_baselines_torch.py [--json]
+  /usr/bin/python3 bench/intent_baselines_torch.py [--json] [--few-shot K]
+
+--few-shot K trains on the first K training utterances of each intent in each language, in file order:
+the same few-shot split bench:finetune uses (src/data fewShotSplit).
 
 Two multinomial logistic regressions on binary bag-of-n-gram features of the training split (all 41
 classes, out-of-scope included, as bench:finetune counts them), trained with Adam in PyTorch (Debian's
@@ -69,10 +72,26 @@ def fit_and_test(rows, kind, seed=0, epochs=300):
     return out
 
 
+def few_shot(rows, k):
+    """Keeps the first k training rows per (intent, language); other splits unchanged."""
+    kept, seen = [], {}
+    for r in rows:
+        if r["split"] == "train":
+            key = (r["intent"], r["lang"])
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > k:
+                continue
+        kept.append(r)
+    return kept
+
+
 def main():
     torch.set_num_threads(1)
     with open(DATA, encoding="utf-8") as f:
         rows = [json.loads(line) for line in f if line.strip()]
+    if "--few-shot" in sys.argv:
+        k = int(sys.argv[sys.argv.index("--few-shot") + 1])
+        rows = few_shot(rows, k)
     results = {kind: fit_and_test(rows, kind) for kind in ("words", "characters")}
     if "--json" in sys.argv:
         print(json.dumps({"bench": "intent_baselines", "torch": torch.__version__, "results": results}))

@@ -1,34 +1,55 @@
 /**
  * `npm run pretrain`: the recipe of the checkpoint shipped in models/bertlab-mini.
  *
- * - Text: the built-in corpus (data/corpus, English + Korean documents) plus the training split
- *   of the built-in intent dataset, its utterances grouped per intent and language into
- *   pseudo-documents of 8 (so NSP's "next sentence" is another utterance of the same intent).
- *   Validation and test utterances are never seen.
- * - Vocabulary: cased WordPiece, 8,000 tokens, trained by bertlab's trainer on the same text with
- *   Hugging Face's frequency rule (the likelihood rule spent the budget on rare Hangul pairs and
- *   spelled English out letter by letter).
+ * - Text: data/corpus, read recursively: the public English + Korean corpus that
+ *   `npm run corpus:build` makes from its pinned sources (data/corpus/public, see DATASHEET.md),
+ *   the project's own documents (data/corpus/en, ko), plus the training split of the built-in
+ *   intent dataset, its utterances grouped per intent and language into pseudo-documents of 8
+ *   (so NSP's "next sentence" is another utterance of the same intent). Validation and test
+ *   utterances are never seen, and corpus:build removed every corpus sentence equal to one of them.
+ * - Vocabulary: cased WordPiece, 16,000 tokens, Hugging Face's frequency rule, trained on a sample
+ *   balanced across the two languages (equal numbers of English and Korean sentences), with the
+ *   alphabet limited to the 2,000 most frequent characters (limit_alphabet): emoji, Hanja and
+ *   one-off symbols of real reviews would otherwise take thousands of slots.
  * - Model: BERT-mini (4 layers, hidden 256, 4 heads, FF 1024), max 128 positions, the MLM bias
  *   started at the corpus's log unigram frequencies (src/train/unigram-prior.ts).
- * - Training: MLM (15%, 80/10/10) + NSP (50%), 1,700 steps of batch 32 at sequence length 64
- *   (about 23 minutes on 2 cores), AdamW lr 1e-3 with 10% warmup and linear decay, weight decay
- *   0.01, clipping at 1.0, seed 0, no dropout (the run underfits; "Cramming", Geiping & Goldstein
- *   2023). The saved config keeps dropout 0.1 for fine-tuning. The intent pseudo-documents are
- *   repeated 4 times, reshuffled.
- * - Saved as float16 safetensors (about 11 MB) with tokenizer.json, vocab.txt and training_log.json.
+ * - Training: MLM (15%, 80/10/10, whole-word masking) + NSP (50%), batch 32 at sequence length 64,
+ *   AdamW lr 1e-3 with 10% warmup and linear decay to the recipe's step count, weight decay 0.01,
+ *   clipping at 1.0, seed 0, no dropout (the run underfits; "Cramming", Geiping & Goldstein 2023).
+ *   The saved config keeps dropout 0.1 for fine-tuning. About 300 held-out corpus documents give
+ *   the MLM/NSP evaluation every 500 steps; the best model by held-out MLM loss is saved.
+ * - Hours over many runs: a checkpoint with optimizer, schedule, RNG and data position is written to
+ *   OUT/checkpoints every 5 minutes; `npm run pretrain -- --resume` continues it exactly.
+ * - Saved as float16 safetensors with tokenizer.json, vocab.txt and training_log.json.
  *
- * Options: --out DIR (default models/bertlab-mini), --steps N (default 1700), --lr X (default 1e-3),
- * --dropout (pretrain with the config's dropout, as the previous checkpoint was),
- * --max-seconds S (stop early and save; the run is then shorter than the recipe).
+ * Options: --out DIR (default models/bertlab-mini), --steps N (default 12000: the schedule's length),
+ * --resume (continue the run in --out), --max-seconds S (end this run segment after S seconds with a
+ * checkpoint), --stop-at-step N.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadBuiltinIntents } from "../src/data";
 import { Random } from "../src/train/random";
 import { pretrainFromCorpus, builtinCorpusDir } from "../src/train/pretrain-from-corpus";
-import { TextDocument } from "../src/train/corpus";
+import { readCorpus, TextDocument } from "../src/train/corpus";
+import { trainWordPiece } from "../src/tokenization/train-wordpiece";
+import { BertTokenizer } from "../src/tokenization/bert-tokenizer";
 
-const RECIPE = { steps: 1700, vocabSize: 8000, batchSize: 32, maxSeqLength: 64, learningRate: 1e-3, seed: 0, utterancesPerDocument: 8, intentRepeats: 4 };
+const RECIPE = {
+  steps: 12000,
+  vocabSize: 16000,
+  limitAlphabet: 2000,
+  vocabSentencesPerLanguage: 150_000,
+  batchSize: 32,
+  maxSeqLength: 64,
+  learningRate: 1e-3,
+  seed: 0,
+  utterancesPerDocument: 8,
+  intentRepeats: 2,
+  evalDocuments: 300,
+  evalEverySteps: 500,
+  checkpointEverySeconds: 300,
+};
 
 /**
  * Training utterances grouped per (language, intent) into shuffled pseudo-documents, `repeats`
@@ -54,47 +75,90 @@ function intentDocuments(seed: number, repeats: number): { documents: TextDocume
   return { documents: documents.filter((d) => d.length >= 2), texts: dataset.train.map((e) => e.text) };
 }
 
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/**
+ * The vocabulary's training text: the same number of English and Korean sentences (a seeded
+ * sample of each), so neither language is spelled out piece by piece for lack of budget.
+ */
+function balancedVocabSample(documents: readonly TextDocument[], perLanguage: number, seed: number): string[] {
+  const ko: string[] = [];
+  const en: string[] = [];
+  for (const doc of documents) for (const sentence of doc) (HANGUL.test(sentence) ? ko : en).push(sentence);
+  const rng = new Random(seed);
+  const take = (list: string[]): string[] => rng.shuffle(list).slice(0, perLanguage);
+  const n = Math.min(perLanguage, ko.length, en.length);
+  return [...take(en).slice(0, n), ...take(ko).slice(0, n)];
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { out: { type: "string" }, steps: { type: "string" }, lr: { type: "string" }, "max-seconds": { type: "string" }, dropout: { type: "boolean", default: false } },
+    options: {
+      out: { type: "string" },
+      steps: { type: "string" },
+      "max-seconds": { type: "string" },
+      "stop-at-step": { type: "string" },
+      resume: { type: "boolean", default: false },
+    },
   });
-  const outDir = values.out ?? path.resolve(__dirname, "../models/bertlab-mini");
+  const outDir = path.resolve(values.out ?? path.resolve(__dirname, "../models/bertlab-mini"));
   const steps = values.steps ? Number(values.steps) : RECIPE.steps;
+  const corpusDir = builtinCorpusDir();
   const intents = intentDocuments(RECIPE.seed, RECIPE.intentRepeats);
   const started = Date.now();
+  const log = (event: string, fields: Record<string, unknown>): void =>
+    console.log(JSON.stringify({ event, ...fields, elapsed_s: Math.round((Date.now() - started) / 1000), time: new Date().toISOString() }));
+
+  let tokenizer: BertTokenizer | undefined;
+  const corpusDocuments = readCorpus(corpusDir);
+  if (!values.resume) {
+    const sample = balancedVocabSample(corpusDocuments, RECIPE.vocabSentencesPerLanguage, RECIPE.seed);
+    tokenizer = trainWordPiece([...sample, ...intents.texts], {
+      vocabSize: RECIPE.vocabSize,
+      lowercase: false,
+      scoring: "frequency",
+      limitAlphabet: RECIPE.limitAlphabet,
+    }).tokenizer;
+    log("vocabulary", { sentences: sample.length, vocab_size: tokenizer.vocabSize });
+  }
+  const documentCount = corpusDocuments.length + intents.documents.length;
   const result = await pretrainFromCorpus({
-    corpusDir: builtinCorpusDir(),
+    corpusDir,
     outDir,
     config: "mini",
-    vocabSize: RECIPE.vocabSize,
-    lowercase: false,
+    tokenizer,
+    resume: values.resume,
     extraDocuments: intents.documents,
     maxSeqLength: RECIPE.maxSeqLength,
     batchSize: RECIPE.batchSize,
     steps,
-    learningRate: values.lr ? Number(values.lr) : RECIPE.learningRate,
+    learningRate: RECIPE.learningRate,
     seed: RECIPE.seed,
     saveDtype: "F16",
-    dropout: values.dropout,
+    dropout: false,
+    wholeWordMasking: true,
+    evalFraction: RECIPE.evalDocuments / documentCount,
+    evalEverySteps: RECIPE.evalEverySteps,
+    checkpointEverySeconds: RECIPE.checkpointEverySeconds,
     maxSeconds: values["max-seconds"] ? Number(values["max-seconds"]) : undefined,
-    onEvaluation: (e) =>
-      console.log(JSON.stringify({ event: "evaluation", ...e, elapsed_s: Math.round((Date.now() - started) / 1000) })),
+    stopAtStep: values["stop-at-step"] ? Number(values["stop-at-step"]) : undefined,
+    onEvaluation: (e) => log("evaluation", { ...e }),
   });
   const last = result.evaluations[result.evaluations.length - 1];
-  console.log(
-    JSON.stringify({
-      out: outDir,
-      steps: result.steps,
-      stopped_by: result.stoppedBy,
-      seconds: Math.round(result.seconds),
-      tokens_per_second: Math.round(result.tokensPerSecond),
-      documents: result.documents,
-      tokens: result.tokens,
-      vocab_size: result.vocabSize,
-      eval_mlm_accuracy: last?.mlmAccuracy,
-      eval_nsp_accuracy: last?.nspAccuracy,
-    }),
-  );
+  log("done", {
+    out: outDir,
+    steps: result.steps,
+    stopped_by: result.stoppedBy,
+    resumed_from_step: result.resumedFromStep,
+    seconds: Math.round(result.seconds),
+    tokens_per_second: Math.round(result.tokensPerSecond),
+    tokens_seen: result.tokensSeen,
+    documents: result.documents,
+    tokens: result.tokens,
+    vocab_size: result.vocabSize,
+    eval_mlm_accuracy: last?.mlmAccuracy,
+    eval_nsp_accuracy: last?.nspAccuracy,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@ options:
   --lang en|ko           built-in dataset: one language only
   --model DIR|HUB_ID     pretrained BERT (default: the shipped models/bertlab-mini)
   --epochs N             maximum epochs (default 30; early stopping usually ends sooner)
+  --max-steps N          budget in optimizer steps (default 3000): the schedule spans
+                         min(epochs × steps per epoch, N), so large datasets stop in time
   --batch-size N         default 32
   --lr X                 peak learning rate (default 5e-4)
   --max-seq-length N     default 64
@@ -42,6 +44,7 @@ export const command: Command = {
         lang: { type: "string" },
         model: { type: "string" },
         epochs: { type: "string" },
+        "max-steps": { type: "string" },
         "batch-size": { type: "string" },
         lr: { type: "string" },
         "max-seq-length": { type: "string" },
@@ -72,6 +75,7 @@ export const command: Command = {
     });
     const result = await finetune(classifier, dataset, {
       epochs: intOption(values.epochs, "--epochs"),
+      maxSteps: intOption(values["max-steps"], "--max-steps"),
       batchSize: intOption(values["batch-size"], "--batch-size"),
       learningRate: numberOption(values.lr, "--lr"),
       patience: intOption(values.patience, "--patience"),

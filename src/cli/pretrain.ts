@@ -22,6 +22,16 @@ options:
   --whole-word          whole-word masking
   --no-dropout          pretrain without dropout (short runs that underfit learn faster); config.json keeps it
   --seed N              default 0
+  --eval-fraction X     share of documents held out for the MLM/NSP evaluation (default 0.05)
+  --eval-every N        also evaluate (and keep the best model) every N steps (default: each epoch)
+  --max-seconds S       end this run after S seconds with a checkpoint (resume it later)
+  --stop-at-step N      end this run after step N with a checkpoint (resume it later)
+  --checkpoint-every S  write a resumable checkpoint every S seconds (default 600) to OUT/checkpoints
+  --checkpoint-every-steps N  also every N steps
+  --resume DIR          continue the run whose --out was DIR from its newest checkpoint: weights,
+                        optimizer state, schedule position, random generators and data position;
+                        give the same options as the first run (a different model, vocabulary,
+                        corpus or schedule is refused)
   --f16                 store weights as float16 (half the size)
   --json                print only the final JSON summary line`;
 
@@ -45,6 +55,13 @@ export const command: Command = {
         "whole-word": { type: "boolean", default: false },
         "no-dropout": { type: "boolean", default: false },
         seed: { type: "string" },
+        "eval-fraction": { type: "string" },
+        "eval-every": { type: "string" },
+        "max-seconds": { type: "string" },
+        "stop-at-step": { type: "string" },
+        "checkpoint-every": { type: "string" },
+        "checkpoint-every-steps": { type: "string" },
+        resume: { type: "string" },
         f16: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -54,6 +71,11 @@ export const command: Command = {
       console.log(HELP);
       return 0;
     }
+    if (values.resume && values.out && values.resume !== values.out) {
+      console.error(`bertlab pretrain: --resume ${values.resume} and --out ${values.out} differ; a resumed run writes to the folder it resumes`);
+      return 2;
+    }
+    if (values.resume) values.out = values.resume;
     if (!values.out) {
       console.error("bertlab pretrain: --out DIR is required\n\n" + HELP);
       return 2;
@@ -80,12 +102,22 @@ export const command: Command = {
       seed: intOption(values.seed, "--seed"),
       saveDtype: values.f16 ? "F16" : undefined,
       progress: !values.json,
+      evalFraction: numberOption(values["eval-fraction"], "--eval-fraction"),
+      evalEverySteps: intOption(values["eval-every"], "--eval-every"),
+      maxSeconds: numberOption(values["max-seconds"], "--max-seconds"),
+      stopAtStep: intOption(values["stop-at-step"], "--stop-at-step"),
+      checkpointEverySeconds: numberOption(values["checkpoint-every"], "--checkpoint-every"),
+      checkpointEverySteps: intOption(values["checkpoint-every-steps"], "--checkpoint-every-steps"),
+      resume: values.resume !== undefined,
     });
     const last = result.evaluations[result.evaluations.length - 1];
     console.log(
       JSON.stringify({
         out: values.out,
         steps: result.steps,
+        stopped_by: result.stoppedBy,
+        resumed_from_step: result.resumedFromStep,
+        tokens_seen: result.tokensSeen,
         seconds: Math.round(result.seconds),
         tokens_per_second: Math.round(result.tokensPerSecond),
         final_loss: result.curves.loss[result.curves.loss.length - 1],

@@ -6,6 +6,7 @@ export type { IntentLabelMap } from "./labels";
 export { stratifiedSplit, splitSizes, DEFAULT_SPLIT_RATIOS } from "./split";
 export type { StratifiedSplitOptions } from "./split";
 export { computeIntentStats, formatIntentStats } from "./stats";
+export { fewShotSplit } from "./few-shot";
 export type { DataColumn, IntentColumnOptions } from "./columns";
 export { loadJsonlIntents } from "./jsonl";
 export type { JsonlOptions } from "./jsonl";

@@ -22,6 +22,13 @@ export interface WordPieceTrainerOptions extends TrainerOptions {
    *   shares the budget by how often the pieces occur.
    */
   scoring?: "likelihood" | "frequency";
+  /**
+   * Keep only this many of the most frequent characters (Hugging Face's `limit_alphabet`); words
+   * holding any other character are left out of training and become [UNK] later. Real text (a
+   * movie review corpus, say) holds thousands of one-off symbols, emoji and Hanja whose initial and
+   * "##" forms would otherwise take a large share of a small vocabulary. Default: no limit.
+   */
+  limitAlphabet?: number;
 }
 
 export interface WordPieceTrainingResult {
@@ -36,7 +43,7 @@ export function trainWordPiece(texts: Texts, options: WordPieceTrainerOptions): 
   const prefix = options.continuingSubwordPrefix ?? "##";
   const lowercase = options.lowercase ?? true;
   const basic = new BasicTokenizer({ lowercase });
-  const words = countWords(texts, basic);
+  const words = limitToAlphabet(countWords(texts, basic), options.limitAlphabet);
   const split = (word: string): string[] => [...word].map((c, i) => (i > 0 ? prefix + c : c));
   const join = (a: string, b: string): string => a + (b.startsWith(prefix) ? b.slice(prefix.length) : b);
   const scoring = options.scoring ?? "likelihood";
@@ -66,4 +73,23 @@ export function trainWordPiece(texts: Texts, options: WordPieceTrainerOptions): 
   }
   const tokenizer = BertTokenizer.fromVocab(Vocab.fromTokens(tokens, "trained WordPiece vocabulary"), { lowercase });
   return { tokenizer, merges, history };
+}
+
+/** Drops the words that use a character outside the `limit` most frequent ones. */
+function limitToAlphabet(words: Map<string, number>, limit: number | undefined): Map<string, number> {
+  if (limit === undefined) return words;
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`trainWordPiece: limitAlphabet must be a positive integer, got ${limit}`);
+  const charCounts = new Map<string, number>();
+  for (const [word, count] of words) for (const c of word) charCounts.set(c, (charCounts.get(c) ?? 0) + count);
+  if (charCounts.size <= limit) return words;
+  // Ties broken by code point, so the alphabet does not depend on the order the text came in.
+  const kept = new Set(
+    [...charCounts]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, limit)
+      .map(([c]) => c),
+  );
+  const out = new Map<string, number>();
+  for (const [word, count] of words) if ([...word].every((c) => kept.has(c))) out.set(word, count);
+  return out;
 }

@@ -75,6 +75,12 @@ interface Slot {
   v: tf.Tensor;
 }
 
+/** What `AdamW.exportState` returns and `importState` takes. */
+export interface AdamWState {
+  stepCount: number;
+  moments: { name: string; shape: number[]; data: Float32Array }[];
+}
+
 export class AdamW {
   readonly beta1: number;
   readonly beta2: number;
@@ -171,6 +177,44 @@ export class AdamW {
       slot.v = v;
     }
     return { learningRate, gradNorm };
+  }
+
+  /**
+   * The optimizer's state: the step count (which also places the learning-rate schedule) and
+   * both moment estimates per parameter, named "<param>.exp_avg" / ".exp_avg_sq" as PyTorch's
+   * AdamW state_dict names them. With the weights, this is all a resumed run needs.
+   */
+  async exportState(): Promise<AdamWState> {
+    const moments: AdamWState["moments"] = [];
+    for (const slot of this.slots) {
+      moments.push({ name: `${slot.name}.exp_avg`, shape: slot.m.shape, data: (await slot.m.data()) as Float32Array });
+      moments.push({ name: `${slot.name}.exp_avg_sq`, shape: slot.v.shape, data: (await slot.v.data()) as Float32Array });
+    }
+    return { stepCount: this.stepCount, moments };
+  }
+
+  /** Restores a state from `exportState`; every parameter's moments must be present with its shape. */
+  importState(state: AdamWState): void {
+    const byName = new Map(state.moments.map((t) => [t.name, t]));
+    const loaded = this.slots.map((slot) => {
+      const pick = (suffix: string): tf.Tensor => {
+        const t = byName.get(`${slot.name}.${suffix}`);
+        if (!t) throw new Error(`AdamW.importState: the saved state has no "${slot.name}.${suffix}" (was it saved for another model?)`);
+        if (!tf.util.arraysEqual(t.shape, slot.variable.shape)) {
+          throw new Error(`AdamW.importState: "${slot.name}.${suffix}" has shape [${t.shape}] but the parameter has [${slot.variable.shape}]`);
+        }
+        return tf.keep(tf.tensor(t.data, t.shape, "float32"));
+      };
+      return { slot, m: pick("exp_avg"), v: pick("exp_avg_sq") };
+    });
+    if (!(Number.isInteger(state.stepCount) && state.stepCount >= 0)) throw new Error(`AdamW.importState: stepCount must be a non-negative integer, got ${state.stepCount}`);
+    for (const { slot, m, v } of loaded) {
+      slot.m.dispose();
+      slot.v.dispose();
+      slot.m = m;
+      slot.v = v;
+    }
+    this.stepCount = state.stepCount;
   }
 
   /** Frees the moment estimates. */

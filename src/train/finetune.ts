@@ -21,6 +21,13 @@ import { withSeededMathRandom } from "./seeded-random";
 export interface FinetuneOptions {
   /** Maximum passes over the training split (default 30; early stopping usually ends sooner). */
   epochs?: number;
+  /**
+   * Budget in optimizer steps (default 3,000): the learning-rate schedule spans
+   * min(epochs × steps per epoch, maxSteps), so a large dataset (150 intents × 100 utterances:
+   * 470 steps an epoch) stops after about six epochs instead of running 30, and a small one is
+   * unaffected. Steps, not seconds, so the result does not depend on the machine.
+   */
+  maxSteps?: number;
   batchSize?: number;
   /** Peak learning rate (default 5e-4: the shipped checkpoint is only lightly pretrained). */
   learningRate?: number;
@@ -85,7 +92,7 @@ export interface FinetuneResult {
   epochs: FinetuneEpoch[];
   /** 0-based epoch whose weights the classifier holds at the end. */
   bestEpoch: number;
-  stoppedBy: "epochs" | "early-stopping" | "time";
+  stoppedBy: "epochs" | "steps" | "early-stopping" | "time";
   steps: number;
   /** Validation evaluation of the final weights (with the chosen OOS threshold). */
   val: IntentEvaluation;
@@ -132,7 +139,9 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
 
   const headScale = options.headLearningRateScale ?? 1;
   const stepsPerEpoch = Math.ceil(train.length / batchSize);
-  const totalSteps = stepsPerEpoch * epochs;
+  const maxSteps = options.maxSteps ?? 3000;
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new Error(`finetune: maxSteps must be a positive integer, got ${maxSteps}`);
+  const totalSteps = Math.min(stepsPerEpoch * epochs, maxSteps);
   const named = classifier.namedWeights;
   const optimizer = new AdamW(
     [...named].map(([name, variable]) => ({ name, variable })),
@@ -172,6 +181,10 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
           stoppedBy = "time";
           break;
         }
+        if (step >= totalSteps) {
+          stoppedBy = "steps";
+          break;
+        }
         if (step % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       const val = evaluateIntents(classifier, dataset.val);
@@ -195,7 +208,7 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
         tf.dispose(best ?? []);
         best = variables.map((v) => tf.keep(v.clone()));
       }
-      if (stoppedBy === "time") break training;
+      if (stoppedBy === "time" || stoppedBy === "steps") break training;
       if (stopper.shouldStop) {
         stoppedBy = "early-stopping";
         break;

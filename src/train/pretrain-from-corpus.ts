@@ -61,12 +61,22 @@ export function builtinCorpusDir(): string {
   throw new Error(`built-in pretraining corpus not found: no data/corpus in ${__dirname} or its parents`);
 }
 
+async function savedTokenizer(outDir: string): Promise<BertTokenizer> {
+  if (!existsSync(path.join(outDir, "tokenizer.json")) && !existsSync(path.join(outDir, "vocab.txt"))) {
+    throw new Error(`cannot resume: ${outDir} has no tokenizer.json or vocab.txt (is it the --out folder of an earlier pretraining run?)`);
+  }
+  return BertTokenizer.fromPretrained(outDir);
+}
+
 export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Promise<PretrainFromCorpusResult> {
   await ready();
   const documents = [...readCorpus(options.corpusDir), ...(options.extraDocuments ?? [])];
   const sentences = documents.flat();
+  // A resumed run keeps the vocabulary it started with: the one saved beside its checkpoints.
+  const resumeTokenizer = options.resume && !options.tokenizer ? await savedTokenizer(options.outDir) : undefined;
   const tokenizer =
     options.tokenizer ??
+    resumeTokenizer ??
     trainWordPiece([...sentences, ...(options.extraVocabTexts ?? [])], {
       vocabSize: options.vocabSize ?? 8000,
       lowercase: options.lowercase ?? false,
@@ -83,7 +93,7 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
     if (options.unigramBiasInit ?? true) initMlmBiasFromUnigrams(model, tokenized.flat());
     const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, vocabScoring: _s, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, unigramBiasInit: _u, config: _c, ...trainOptions } = options;
     // Tokenizer first, so every checkpoint saved during training is a complete, loadable directory.
-    saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
+    if (!resumeTokenizer) saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
     const result = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
     const summary: PretrainFromCorpusResult = {
       ...result,

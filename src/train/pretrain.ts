@@ -24,6 +24,8 @@ import { maskTokens, MaskingVocab } from "./masking";
 import { buildPairInput, createNspPairs, NspPair, TokenizedDocument } from "./nsp";
 import { Random } from "./random";
 import { withSeededMathRandom } from "./seeded-random";
+import { checkFingerprint, loadLatestTrainingCheckpoint, RunFingerprint, saveTrainingCheckpoint, TrainerState } from "./training-state";
+import { createHash } from "node:crypto";
 
 /** The token ids pretraining needs besides the masking vocabulary. */
 export interface PretrainingVocab extends MaskingVocab {
@@ -65,6 +67,21 @@ export interface PretrainOptions {
   /** Saves the best checkpoint (HF layout) here after each evaluation. */
   outDir?: string;
   saveDtype?: FloatDtype;
+  /**
+   * Where resumable training checkpoints go (model, optimizer, RNG and data position; see
+   * training-state.ts). Default: `<outDir>/checkpoints` when outDir is given, else none.
+   */
+  checkpointDir?: string;
+  /** Write a training checkpoint at least this often (default 600 s), and always when a run segment ends early. */
+  checkpointEverySeconds?: number;
+  /** Also checkpoint every this many steps (default: only by time). */
+  checkpointEverySteps?: number;
+  /** Continue from the newest checkpoint in `checkpointDir` (an error if there is none). */
+  resume?: boolean;
+  /** Evaluate (and save the best model) every this many steps as well as after each epoch (default: after each epoch only). */
+  evalEverySteps?: number;
+  /** End this run segment after this step (checkpointed), to be resumed later; the schedule still runs to `steps`. */
+  stopAtStep?: number;
   /** Called after every step. */
   onStep?: (record: PretrainStepRecord) => void;
   /** Called after every evaluation. */
@@ -80,6 +97,8 @@ export interface PretrainStepRecord {
   nspLoss: number;
   learningRate: number;
   gradNorm: number;
+  /** Share of masked positions whose top prediction was the original token. */
+  mlmAccuracy: number;
   /** Real (non-padding) tokens in the batch. */
   tokens: number;
 }
@@ -108,7 +127,11 @@ export interface PretrainResult {
   steps: number;
   seconds: number;
   tokensPerSecond: number;
-  stoppedBy: "steps" | "early-stopping" | "time";
+  stoppedBy: "steps" | "early-stopping" | "time" | "stop-at-step";
+  /** Real tokens seen over the whole run, every resumed segment included. */
+  tokensSeen: number;
+  /** The step this segment started from (0 unless resumed). */
+  resumedFromStep: number;
   trainPairs: number;
   evalPairs: number;
 }
@@ -247,6 +270,7 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
   const batchRng = rng.fork();
   const dropoutRng = rng.fork();
 
+  const pairStateBeforeFirstEpoch = pairRng.state();
   let pairs = createNspPairs(trainDocs, pairRng, { maxSeqLength });
   if (pairs.length < batchSize) throw new Error(`pretrain: the corpus yields only ${pairs.length} training pairs, fewer than one batch of ${batchSize}`);
   const stepsPerEpoch = Math.floor(pairs.length / batchSize);
@@ -262,15 +286,94 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
     },
   );
 
-  const curves: PretrainCurves = { step: [], loss: [], mlmLoss: [], nspLoss: [], learningRate: [] };
-  const evaluations: PretrainEvaluation[] = [];
+  const learningRate = options.learningRate ?? 5e-4;
+  const useDropout = options.dropout ?? true;
+  const fingerprint: RunFingerprint = {
+    config: JSON.stringify(config),
+    vocabSize: vocab.vocabSize,
+    documents: documentsDigest(documents),
+    maxSeqLength,
+    batchSize,
+    seed,
+    steps: totalSteps,
+    warmupSteps,
+    learningRate,
+    weightDecay: options.weightDecay ?? 0.01,
+    maxGradNorm: options.maxGradNorm ?? 1.0,
+    maxPredictions,
+    wholeWordMasking,
+    dropout: useDropout,
+    evalFraction: options.evalFraction ?? 0.05,
+  };
+  const checkpointDir = options.checkpointDir ?? (options.outDir ? path.join(options.outDir, "checkpoints") : undefined);
+
+  let curves: PretrainCurves = { step: [], loss: [], mlmLoss: [], nspLoss: [], learningRate: [] };
+  let evaluations: PretrainEvaluation[] = [];
   const stopper = new EarlyStopping({ mode: "min", patience: options.patience ?? Number.MAX_SAFE_INTEGER });
-  const progress = createProgress({ label: "pretrain", total: totalSteps, unit: "step", mode: options.progress === false ? "silent" : undefined });
-  const started = Date.now();
   let tokens = 0;
   let step = 0;
   let epoch = 0;
+  let skipBatches = 0;
+  let secondsBefore = 0;
+  let pairsAtEpochStart = pairRng.state();
+  let batchesAtEpochStart = batchRng.state();
+  // Epoch 0's pairs were drawn above; the generator's state before that draw is the epoch's start.
+  pairsAtEpochStart = pairStateBeforeFirstEpoch;
+
+  if (options.resume) {
+    if (!checkpointDir) throw new Error("pretrain: resume needs checkpointDir (or outDir)");
+    const saved = loadLatestTrainingCheckpoint(checkpointDir);
+    if (!saved) throw new Error(`pretrain: nothing to resume: ${checkpointDir} holds no training checkpoint`);
+    checkFingerprint(saved.state.fingerprint, fingerprint, saved.dir);
+    for (const [name, variable] of model.namedWeights) {
+      const w = saved.weights.get(name);
+      if (!w || !tf.util.arraysEqual(w.shape, variable.shape)) throw new Error(`pretrain: ${saved.dir} has no weight "${name}" of shape [${variable.shape}]`);
+      tf.tidy(() => variable.assign(tf.tensor(w.data, w.shape, "float32")));
+    }
+    optimizer.importState(saved.optimizer);
+    const st = saved.state;
+    step = st.step;
+    epoch = st.epoch;
+    skipBatches = st.batchInEpoch;
+    tokens = st.tokens;
+    secondsBefore = st.seconds;
+    const history = st.history as { curves: PretrainCurves; evaluations: PretrainEvaluation[] };
+    curves = history.curves;
+    evaluations = history.evaluations;
+    for (const e of evaluations) stopper.observe(e.mlmLoss, e.epoch);
+    pairRng.setState(st.rng.pairsAtEpochStart);
+    batchRng.setState(st.rng.batchesAtEpochStart);
+    maskRng.setState(st.rng.masks);
+    dropoutRng.setState(st.rng.dropout);
+    pairsAtEpochStart = st.rng.pairsAtEpochStart;
+    batchesAtEpochStart = st.rng.batchesAtEpochStart;
+    pairs = createNspPairs(trainDocs, pairRng, { maxSeqLength });
+  }
+  const resumedFromStep = step;
+  const progress = createProgress({ label: "pretrain", total: totalSteps, unit: "step", mode: options.progress === false ? "silent" : undefined });
+  const started = Date.now();
+  const tokensAtStart = tokens;
+  let lastCheckpoint = Date.now();
   let stoppedBy: PretrainResult["stoppedBy"] = "steps";
+  let batchInEpoch = skipBatches;
+  const elapsed = (): number => secondsBefore + (Date.now() - started) / 1000;
+
+  const checkpoint = async (): Promise<void> => {
+    if (!checkpointDir) return;
+    const state: TrainerState = {
+      format: 1,
+      fingerprint,
+      step,
+      epoch,
+      batchInEpoch,
+      tokens,
+      seconds: elapsed(),
+      rng: { pairsAtEpochStart, batchesAtEpochStart, masks: maskRng.state(), dropout: dropoutRng.state() },
+      history: { curves, evaluations },
+    };
+    await saveTrainingCheckpoint(checkpointDir, state, model.namedWeights, optimizer);
+    lastCheckpoint = Date.now();
+  };
 
   const evaluate = async (): Promise<void> => {
     const e = { epoch, step, ...evaluatePretraining(model, evalPairs, vocab, { batchSize, maxPredictions, wholeWordMasking, seed: seed + 2 }) };
@@ -282,12 +385,23 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
 
   try {
     training: while (step < totalSteps) {
-      if (epoch > 0) pairs = createNspPairs(trainDocs, pairRng, { maxSeqLength });
-      for (const indices of batchIndices(pairs.length, batchSize, batchRng, true)) {
+      if (skipBatches === 0) {
+        if (epoch > 0) {
+          pairsAtEpochStart = pairRng.state();
+          pairs = createNspPairs(trainDocs, pairRng, { maxSeqLength });
+        }
+        batchesAtEpochStart = batchRng.state();
+      } else {
+        batchRng.setState(batchesAtEpochStart);
+      }
+      const batches = batchIndices(pairs.length, batchSize, batchRng, true);
+      for (batchInEpoch = skipBatches; batchInEpoch < batches.length; ) {
+        const indices = batches[batchInEpoch];
         const batch = makePretrainingBatch(indices.map((i) => pairs[i]), vocab, maskRng, { maxPredictions, wholeWordMasking });
-        const record = trainStep(model, optimizer, batch, dropoutRng, step, options.dropout ?? true);
+        const record = trainStep(model, optimizer, batch, dropoutRng, step, useDropout);
         tokens += batch.tokens;
         step++;
+        batchInEpoch++;
         curves.step.push(record.step);
         curves.loss.push(record.loss);
         curves.mlmLoss.push(record.mlmLoss);
@@ -295,15 +409,31 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
         curves.learningRate.push(record.learningRate);
         options.onStep?.(record);
         const seconds = (Date.now() - started) / 1000;
-        progress.update(step, { loss: record.loss.toFixed(3), mlm: record.mlmLoss.toFixed(3), nsp: record.nspLoss.toFixed(3), "tok/s": Math.round(tokens / seconds) });
+        progress.update(step, {
+          loss: record.loss.toFixed(3),
+          mlm: record.mlmLoss.toFixed(3),
+          "mlm acc": `${(100 * record.mlmAccuracy).toFixed(1)}%`,
+          nsp: record.nspLoss.toFixed(3),
+          "tok/s": Math.round((tokens - tokensAtStart) / seconds),
+        });
         if (step >= totalSteps) break training;
+        if (options.evalEverySteps && step % options.evalEverySteps === 0) await evaluate();
+        if (options.stopAtStep !== undefined && step >= options.stopAtStep) {
+          stoppedBy = "stop-at-step";
+          break training;
+        }
         if (options.maxSeconds !== undefined && seconds > options.maxSeconds) {
           stoppedBy = "time";
           break training;
         }
+        const dueByTime = (Date.now() - lastCheckpoint) / 1000 >= (options.checkpointEverySeconds ?? 600);
+        const dueBySteps = options.checkpointEverySteps !== undefined && step % options.checkpointEverySteps === 0;
+        if (dueByTime || dueBySteps) await checkpoint();
         // Yield so a notebook stays responsive and progress output flushes.
         if (step % 10 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
+      skipBatches = 0;
+      batchInEpoch = 0;
       await evaluate();
       epoch++;
       if (stopper.shouldStop) {
@@ -311,14 +441,44 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
         break;
       }
     }
-    if (evaluations.length === 0 || evaluations[evaluations.length - 1].step !== step) await evaluate();
+    if (stoppedBy === "steps" || stoppedBy === "early-stopping") {
+      if (evaluations.length === 0 || evaluations[evaluations.length - 1].step !== step) await evaluate();
+    } else if (options.outDir && !fs.existsSync(path.join(options.outDir, "config.json"))) {
+      await model.save(options.outDir, { dtype: options.saveDtype });
+    }
+    // The end of every segment is a checkpoint, so `resume` continues exactly here.
+    await checkpoint();
   } finally {
     optimizer.dispose();
   }
   const seconds = (Date.now() - started) / 1000;
   progress.finish(`${step} steps in ${seconds.toFixed(0)} s`);
   if (options.outDir && !fs.existsSync(path.join(options.outDir, "config.json"))) await model.save(options.outDir, { dtype: options.saveDtype });
-  return { curves, evaluations, steps: step, seconds, tokensPerSecond: tokens / seconds, stoppedBy, trainPairs: pairs.length, evalPairs: evalPairs.length };
+  return {
+    curves,
+    evaluations,
+    steps: step,
+    seconds,
+    tokensPerSecond: (tokens - tokensAtStart) / seconds,
+    stoppedBy,
+    trainPairs: pairs.length,
+    evalPairs: evalPairs.length,
+    tokensSeen: tokens,
+    resumedFromStep,
+  };
+}
+
+/** A digest of the tokenized training text, so a resumed run can check it sees the same data. */
+function documentsDigest(documents: readonly TokenizedDocument[]): string {
+  const hash = createHash("sha256");
+  for (const doc of documents) {
+    for (const sentence of doc) {
+      hash.update(Int32Array.from(sentence));
+      hash.update("|");
+    }
+    hash.update("#");
+  }
+  return hash.digest("hex").slice(0, 16);
 }
 
 /** One optimizer step; dropout masks (unless `dropout` is false) come from `dropoutRng` so runs repeat exactly. */
@@ -327,12 +487,14 @@ export function trainStep(model: BertForPreTraining, optimizer: AdamW, batch: Pr
   const t = batchTargets(batch);
   let mlm: tf.Scalar | undefined;
   let nsp: tf.Scalar | undefined;
+  let predictions: tf.Tensor | undefined;
   try {
     const { value, grads } = withSeededMathRandom(dropoutRng, () =>
       tf.variableGrads(() => {
         const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, dropout);
         mlm = tf.keep(l.mlmLoss);
         nsp = tf.keep(l.nspLoss);
+        predictions = tf.keep(tf.argMax(l.mlmLogits, -1));
         return tf.add(l.mlmLoss, l.nspLoss) as tf.Scalar;
       }, model.variables),
     );
@@ -340,10 +502,15 @@ export function trainStep(model: BertForPreTraining, optimizer: AdamW, batch: Pr
     const loss = value.dataSync()[0];
     value.dispose();
     tf.dispose(grads);
-    return { step, loss, mlmLoss: mlm!.dataSync()[0], nspLoss: nsp!.dataSync()[0], learningRate, gradNorm, tokens: batch.tokens };
+    const predicted = predictions!.dataSync();
+    let correct = 0;
+    batch.maskedLabels.forEach((label, i) => (correct += predicted[i] === label ? 1 : 0));
+    const mlmAccuracy = batch.maskedLabels.length > 0 ? correct / batch.maskedLabels.length : 0;
+    return { step, loss, mlmLoss: mlm!.dataSync()[0], nspLoss: nsp!.dataSync()[0], learningRate, gradNorm, mlmAccuracy, tokens: batch.tokens };
   } finally {
     tf.dispose([inputs.inputIds, inputs.segmentIds, inputs.inputMask, t.positions, t.labels, t.nsp]);
     if (mlm) mlm.dispose();
     if (nsp) nsp.dispose();
+    if (predictions) predictions.dispose();
   }
 }

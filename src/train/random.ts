@@ -7,6 +7,9 @@
  * 128 bits of state, passes PractRand, and is a few lines of 32-bit integer math.
  * Its state is filled from the seed by splitmix32 so nearby seeds give unrelated streams.
  */
+/** sfc32's four 32-bit words. */
+export type RandomState = [number, number, number, number];
+
 export class Random {
   private a: number;
   private b: number;
@@ -29,6 +32,27 @@ export class Random {
     this.d = splitmix32();
     // Discard the first outputs: sfc32 mixes its state over its first dozen steps.
     for (let i = 0; i < 12; i++) this.uint32();
+  }
+
+  /** The generator's 128-bit state, so a run can be checkpointed and resumed exactly. */
+  state(): RandomState {
+    return [this.a >>> 0, this.b >>> 0, this.c >>> 0, this.d >>> 0];
+  }
+
+  /** Puts this generator back to a state from `state()`. */
+  setState(state: RandomState): void {
+    const other = Random.fromState(state);
+    [this.a, this.b, this.c, this.d] = [other.a, other.b, other.c, other.d];
+  }
+
+  /** A generator that continues exactly where the one whose `state()` this is stood. */
+  static fromState(state: RandomState): Random {
+    if (!Array.isArray(state) || state.length !== 4 || !state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff)) {
+      throw new Error(`Random.fromState: expected four unsigned 32-bit integers, got ${JSON.stringify(state)}`);
+    }
+    const rng = new Random(0);
+    [rng.a, rng.b, rng.c, rng.d] = state;
+    return rng;
   }
 
   /** A uniformly distributed unsigned 32-bit integer. */

@@ -104,4 +104,16 @@ describe("tokenization: trainers", function () {
     assert.ok(tokenizer.vocab.size < 1000);
     assert.deepEqual(history.map((s) => s.token), ["ab"]);
   });
+
+  it("limitAlphabet keeps the most frequent characters and leaves rare symbols out of the vocabulary", () => {
+    const texts = ["오늘 날씨 좋네요", "오늘 날씨 맑아요", "날씨 좋아요 😀", "한자 漢"];
+    const limited = trainWordPiece(texts, { vocabSize: 200, lowercase: false, limitAlphabet: 7 }).tokenizer;
+    const full = trainWordPiece(texts, { vocabSize: 200, lowercase: false }).tokenizer;
+    assert.ok(full.tokenToId("😀") !== undefined, "without a limit every character is in the alphabet");
+    assert.equal(limited.tokenToId("😀"), undefined);
+    assert.equal(limited.tokenToId("漢"), undefined);
+    assert.ok(limited.tokenToId("날") !== undefined && limited.tokenToId("##씨") !== undefined, "the frequent characters stay");
+    assert.deepEqual(limited.encode("날씨 😀", null, { addSpecialTokens: false }).tokens.slice(-1), ["[UNK]"]);
+    assert.throws(() => trainWordPiece(texts, { vocabSize: 200, limitAlphabet: 0 }), /limitAlphabet must be a positive integer, got 0/);
+  });
 });

@@ -11,6 +11,9 @@ import { pretrain } from "../../src/train/pretrain";
 import { pretrainFromCorpus } from "../../src/train/pretrain-from-corpus";
 import { pretrainingVocab, parseCorpusText, readCorpus, tokenizeDocuments } from "../../src/train/corpus";
 import { IntentClassifier } from "../../src/train/intent-classifier";
+import { finetune } from "../../src/train/finetune";
+import { BertModel } from "../../src/model";
+import { loadJsonlIntents } from "../../src/data";
 import { SafetensorsReader } from "../../src/checkpoint/safetensors";
 import { command as finetuneCommand } from "../../src/cli/finetune";
 import { command as evalCommand } from "../../src/cli/eval";
@@ -184,6 +187,27 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     const loaded = await IntentClassifier.load(classifierDir);
     assert.deepEqual(loaded.labels, ["fruit", "money", "travel", "weather"]);
     loaded.dispose();
+  });
+
+  it("a step budget (maxSteps) ends fine-tuning and the learning-rate schedule spans it", async () => {
+    const dataset = loadJsonlIntents(data.intentsFile);
+    const { tokenizer } = trainWordPiece(dataset.train.map((e) => e.text), { vocabSize: 150 });
+    const bert = new BertModel(bertConfig({ ...TINY, vocabSize: tokenizer.vocabSize }), { seed: 1 });
+    const classifier = new IntentClassifier(bert, tokenizer, dataset.labels);
+    try {
+      const stepsPerEpoch = Math.ceil(dataset.train.length / 8);
+      const budget = stepsPerEpoch + 3;
+      const r = await finetune(classifier, dataset, { epochs: 20, maxSteps: budget, batchSize: 8, progress: false, reinitializeTopLayers: 0 });
+      assert.equal(r.stoppedBy, "steps");
+      assert.equal(r.steps, budget);
+      assert.equal(r.epochs.length, 2, "the partial second epoch is still validated");
+      // Linear decay reaches zero at the budget, not at 20 epochs.
+      const lastRate = r.curves.learningRate[r.curves.learningRate.length - 1];
+      assert.ok(lastRate < 0.1 * Math.max(...r.curves.learningRate), `last learning rate ${lastRate}`);
+      await assert.rejects(finetune(classifier, dataset, { maxSteps: 0, progress: false }), /maxSteps must be a positive integer, got 0/);
+    } finally {
+      classifier.dispose();
+    }
   });
 
   it("reports bad input clearly", async () => {
