@@ -34,6 +34,7 @@ import { pretrainFromCorpus, builtinCorpusDir } from "../src/train/pretrain-from
 import { readCorpus, TextDocument } from "../src/train/corpus";
 import { trainWordPiece } from "../src/tokenization/train-wordpiece";
 import { BertTokenizer } from "../src/tokenization/bert-tokenizer";
+import { unpackCorpus } from "./build-corpus";
 
 const RECIPE = {
   steps: 12000,
@@ -104,6 +105,9 @@ async function main(): Promise<void> {
   const outDir = path.resolve(values.out ?? path.resolve(__dirname, "../models/bertlab-mini"));
   const steps = values.steps ? Number(values.steps) : RECIPE.steps;
   const corpusDir = builtinCorpusDir();
+  // A fresh clone holds the public corpus compressed (data/corpus/public/**/*.txt.gz): restore the .txt files
+  // (checked against stats.json) before reading, so that the recipe sees exactly the shipped text.
+  unpackCorpus(path.join(corpusDir, "public"), (m) => console.error(`pretrain: ${m}`));
   const intents = intentDocuments(RECIPE.seed, RECIPE.intentRepeats);
   const started = Date.now();
   const log = (event: string, fields: Record<string, unknown>): void =>

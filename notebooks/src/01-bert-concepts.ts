@@ -180,6 +180,10 @@ function isNext(model: BertForPreTraining, a: string, b: string): number {
 const nspPairs: Array<{ a: string; b: string; label: "IsNext" | "NotNext" }> = [
   { a: "I lost my debit card yesterday.", b: "I called the bank to block it.", label: "IsNext" },
   { a: "I lost my debit card yesterday.", b: "Penguins cannot fly, but they swim well.", label: "NotNext" },
+  { a: "Can you find me a flight to Chicago?", b: "Sure, what date do you want to leave?", label: "IsNext" },
+  { a: "Can you find me a flight to Chicago?", b: "Please play my workout playlist.", label: "NotNext" },
+  { a: "이 영화 정말 재밌어요.", b: "배우들 연기도 최고였어요.", label: "IsNext" },
+  { a: "이 영화 정말 재밌어요.", b: "내일 아침 7시에 알람 맞춰 줘.", label: "NotNext" },
   { a: "지난주에 김장을 했어요.", b: "할머니와 배추 서른 포기를 절였어요.", label: "IsNext" },
   { a: "지난주에 김장을 했어요.", b: "버스 요금이 다음 달부터 오릅니다.", label: "NotNext" },
 ];
@@ -191,14 +195,16 @@ nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(untrained, p.a, p.b).toF
 //
 // ## 4. The pretrained checkpoint
 //
-// The course ships a BERT-mini pretrained on its own English + Korean corpus (`npm run pretrain`; the recipe is in
-// `scripts/pretrain-shipped.ts`). When this checkout has it, the next cells run the same two functions on it. It is tiny and
-// trained on the course's small corpus (its size is counted in section 5), not on BERT's 3.3 billion words: expect
-// plausible everyday words, not encyclopaedic knowledge.
+// The course ships a BERT-mini pretrained for 1.8 hours on two CPU cores over 67 MB of public English and Korean
+// text: task-oriented dialogues (Schema-Guided Dialogue, Taskmaster), assistant requests (HWU64) and movie reviews (NSMC,
+// KorNLI, KorSTS), about 10.6 million tokens seen (`npm run pretrain`; the recipe is in `scripts/pretrain-shipped.ts`,
+// the corpus in `data/corpus/DATASHEET.md`). When this checkout has it, the next cells run the same two functions on it.
+// That is a few thousandth of BERT's 3.3 billion words, and mostly dialogue: expect words that fit the kind of request,
+// not encyclopaedic knowledge.
 
 // %%
 const pretrained = hasCheckpoint ? await BertForPreTraining.fromPretrained(checkpointDir) : undefined;
-const fillIns = ["I paid for the coffee with my credit [MASK].", "오늘 날씨가 정말 [MASK].", "Can you set an [MASK] for seven tomorrow morning?"];
+const fillIns = ["Please transfer 100 dollars to my savings [MASK].", "Turn [MASK] the lights in the kitchen.", "The movie was really [MASK].", "오늘 날씨가 정말 [MASK]."];
 if (pretrained) {
   for (const text of fillIns) display(topKBar(fillMask(pretrained, text), { title: `Pretrained: ${text}`, k: 5 }));
 } else {
@@ -209,9 +215,17 @@ if (pretrained) {
 pretrained ? nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(pretrained, p.a, p.b).toFixed(3), a: p.a, b: p.b })) : "skipped: no checkpoint"
 
 // %% [markdown]
-// Compare with the untrained model of section 3: how peaked are the distributions now, and are the top words
-// plausible? Is P(IsNext) higher for the real pairs than for the random ones? Do not read too much into single
-// predictions: a model this size, trained this briefly, is often confidently wrong.
+// Compare with the untrained model of section 3: the distributions are far more peaked, and the English guesses fit
+// the context ("account" after "savings", "on" for the lights, "good" and "great" for the movie) because the corpus is
+// full of such requests and reviews. The Korean sentence shows the limit: its best guess for "오늘 날씨가 정말 [MASK]."
+// is the full stop, with "영화" (movie) next: the Korean half of the corpus is almost all movie reviews, and a model
+// this small, trained this briefly, has not learnt that a predicate is missing.
+//
+// NSP: P(IsNext) is far higher for the real continuation than for the random sentence in the three pairs of the kind
+// the corpus is made of (a lost card, a flight booking, a movie review). The last pair, about making kimchi, fails:
+// the random sentence about bus fares scores about as high as the real one. Nothing like it was in the training text.
+// Do not read too much into single predictions; `bench:finetune` measures what pretraining is worth over the whole
+// intent test set.
 //
 // ## 5. Pretraining versus fine-tuning: the cost
 //

@@ -48,7 +48,7 @@ if (modelDir !== undefined) {
   tokenizer = await BertTokenizer.fromPretrained(modelDir);
   model = await BertModel.fromPretrained(modelDir);
 } else {
-  const texts = corpusFiles(builtinCorpusDir()).map((f) => fs.readFileSync(f, "utf8"));
+  const texts = [`${builtinCorpusDir()}/en`, `${builtinCorpusDir()}/ko`].flatMap(corpusFiles).map((f) => fs.readFileSync(f, "utf8"));
   tokenizer = trainWordPiece(texts, { vocabSize: 8000, lowercase: false }).tokenizer;
   model = await BertModel.create(bertConfig("mini", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: 128 }), { seed: 0 });
 }

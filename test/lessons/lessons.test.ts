@@ -166,7 +166,7 @@ describe("lesson 01 with a pretrained checkpoint (BERTLAB_CHECKPOINT)", function
     const run = await runNotebook(path.join(ROOT, "notebooks", name), { timeoutMs: 2 * 60_000, env: { BERTLAB_QUIET: "1", BERTLAB_CHECKPOINT: dir } });
     assert.ok(run.ok, `${name} with a checkpoint failed:\n${failureReport(run)}`);
     const text = run.notebook.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join("\n");
-    assert.match(text, /Pretrained: I paid for the coffee/);
+    assert.match(text, /Pretrained: Please transfer 100 dollars to my savings/);
     assert.match(text, /pIsNext/);
     assert.match(text, /steps: 3/);
     assert.ok(plotlyBundles(run) >= 7, `${plotlyBundles(run)} plotly bundles; expected the 4 of the lesson plus 3 fill-in charts`);
