@@ -2,6 +2,7 @@ import { registerWasmTrainingKernels } from "./kernels";
 import { BackendChoice, describeBackend, onBackendActivated, parseBackendName, selectBackend } from "./select";
 
 export * from "./select";
+export { inTslabKernel, isEmscriptenRethrow, withoutEmscriptenHandlers } from "./process-handlers";
 export { registerWasmTrainingKernels, sparseSoftmaxCrossEntropy, WASM_TRAINING_KERNELS } from "./kernels";
 export type { WasmKernelOptions, WasmKernelState } from "./kernels";
 
@@ -13,9 +14,14 @@ onBackendActivated((choice) => {
   if (!choice.reason.includes(state.detail)) choice.reason += `; ${state.detail}`;
 });
 
-function quiet(): boolean {
-  const v = process.env.BERTLAB_QUIET;
+function envFlag(name: string): boolean {
+  const v = process.env[name];
   return v !== undefined && v !== "" && v !== "0";
+}
+
+/** Importing bertlab prints nothing unless asked (BERTLAB_VERBOSE=1); `bertlab info` and 00-setup show the backend. */
+function announce(): boolean {
+  return envFlag("BERTLAB_VERBOSE") && !envFlag("BERTLAB_QUIET");
 }
 
 let readyPromise: Promise<BackendChoice> | undefined;
@@ -30,7 +36,7 @@ export function ready(): Promise<BackendChoice> {
     const requested = process.env.BERTLAB_BACKEND;
     if (requested) parseBackendName(requested);
     readyPromise = selectBackend(requested).then((choice) => {
-      if (!quiet()) console.log(describeBackend(choice));
+      if (announce()) console.log(describeBackend(choice));
       return choice;
     });
     // Callers see the rejection when they await; nobody awaiting must not crash the process.

@@ -7,6 +7,7 @@
  * search falls through to the next candidate.
  */
 import * as tf from "@tensorflow/tfjs";
+import { withoutEmscriptenHandlers } from "./process-handlers";
 
 export type BackendName = "node-gpu" | "node" | "wasm" | "cpu";
 
@@ -115,6 +116,11 @@ export function silenceTfjsBanner(): void {
 }
 
 async function activate(candidate: Candidate): Promise<void> {
+  // The wasm module's Emscripten glue installs process handlers that rethrow (see process-handlers.ts).
+  await withoutEmscriptenHandlers(() => activateNow(candidate));
+}
+
+async function activateNow(candidate: Candidate): Promise<void> {
   await candidate.load();
   if (tf.findBackendFactory(candidate.tfjsName) === null && tf.findBackend(candidate.tfjsName) === null) {
     throw new Error(`the package loaded but registered no "${candidate.tfjsName}" backend`);
