@@ -34,6 +34,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { loadBuiltinIntents } from "../src/data";
+import { scanJson } from "../src/data/json-locate";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -277,7 +278,7 @@ function addDocument(counts: TextCounts, sentences: readonly string[]): void {
   counts.bytes += 1; // the blank line after the document
 }
 
-function emptyRemovals(): RemovalCounts {
+export function emptyRemovals(): RemovalCounts {
   return {
     emptyOrTooShort: 0,
     tooLong: 0,
@@ -391,108 +392,14 @@ export function cleanDocument(
 // Extractors: one file's bytes -> raw documents. Each checks the structure it relies on and
 // names the file (and line) when it is not there.
 
-/** The 1-based line of a character offset. */
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
-/**
- * Where JSON.parse failed. V8 gives "at position N" only for some errors, so a small scanner
- * walks the JSON grammar and returns the offset of the first character that does not fit.
- */
-export function jsonErrorOffset(text: string): number {
-  let i = 0;
-  const ws = (): void => {
-    while (i < text.length && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
-  };
-  const fail = (): never => {
-    throw i;
-  };
-  const str = (): void => {
-    if (text[i] !== '"') fail();
-    i++;
-    while (i < text.length && text[i] !== '"') {
-      const c = text.charCodeAt(i);
-      if (c < 0x20) fail();
-      if (text[i] === "\\") {
-        i++;
-        if (text[i] === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
-          i += 4;
-        } else if (!'"\\/bfnrt'.includes(text[i] ?? "x")) fail();
-      }
-      i++;
-    }
-    if (i >= text.length) fail();
-    i++;
-  };
-  const value = (): void => {
-    ws();
-    const c = text[i];
-    if (c === "{") {
-      i++;
-      ws();
-      if (text[i] === "}") {
-        i++;
-        return;
-      }
-      for (;;) {
-        ws();
-        str();
-        ws();
-        if (text[i] !== ":") fail();
-        i++;
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "}") {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === "[") {
-      i++;
-      ws();
-      if (text[i] === "]") {
-        i++;
-        return;
-      }
-      for (;;) {
-        value();
-        ws();
-        if (text[i] === ",") i++;
-        else if (text[i] === "]") {
-          i++;
-          return;
-        } else fail();
-      }
-    } else if (c === '"') str();
-    else {
-      const m = /^(?:-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null)/.exec(text.slice(i, i + 400));
-      if (m === null) fail();
-      else i += m[0].length;
-    }
-  };
-  try {
-    value();
-    ws();
-    if (i < text.length) fail();
-    return -1;
-  } catch (e) {
-    if (typeof e === "number") return e;
-    throw e;
-  }
-}
-
 export function parseJsonFile(text: string, file: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
-    const offset = jsonErrorOffset(text);
-    const where = offset >= 0 ? lineOf(text, offset) : undefined;
-    throw new CorpusInputError(file, where, `malformed JSON (${(e as Error).message.split("\n")[0].slice(0, 120)})`);
+    // JSON.parse rarely says where; the project's scanner (src/data/json-locate.ts) finds the line and what is wrong.
+    const found = scanJson(text).error;
+    const detail = found ? `${found.message}, column ${found.column}` : (e as Error).message.split("\n")[0].slice(0, 120);
+    throw new CorpusInputError(file, found?.line, `malformed JSON (${detail})`);
   }
 }
 

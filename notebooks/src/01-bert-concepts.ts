@@ -223,7 +223,7 @@ pretrained ? nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(pretrained,
 //
 // NSP: P(IsNext) is far higher for the real continuation than for the random sentence in the three pairs of the kind
 // the corpus is made of (a lost card, a flight booking, a movie review). The last pair, about making kimchi, fails:
-// the random sentence about bus fares scores about as high as the real one. Nothing like it was in the training text.
+// the random sentence about bus fares scores slightly higher than the real one. Nothing like it was in the training text.
 // Do not read too much into single predictions; `bench:finetune` measures what pretraining is worth over the whole
 // intent test set.
 //

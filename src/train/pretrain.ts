@@ -315,10 +315,9 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
   let epoch = 0;
   let skipBatches = 0;
   let secondsBefore = 0;
-  let pairsAtEpochStart = pairRng.state();
-  let batchesAtEpochStart = batchRng.state();
   // Epoch 0's pairs were drawn above; the generator's state before that draw is the epoch's start.
-  pairsAtEpochStart = pairStateBeforeFirstEpoch;
+  let pairsAtEpochStart = pairStateBeforeFirstEpoch;
+  let batchesAtEpochStart = batchRng.state();
 
   if (options.resume) {
     if (!checkpointDir) throw new Error("pretrain: resume needs checkpointDir (or outDir)");
@@ -391,8 +390,6 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
           pairs = createNspPairs(trainDocs, pairRng, { maxSeqLength });
         }
         batchesAtEpochStart = batchRng.state();
-      } else {
-        batchRng.setState(batchesAtEpochStart);
       }
       const batches = batchIndices(pairs.length, batchSize, batchRng, true);
       for (batchInEpoch = skipBatches; batchInEpoch < batches.length; ) {

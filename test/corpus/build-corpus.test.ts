@@ -26,7 +26,8 @@ import {
   emptyCounts,
   gitBlobId,
   globToRegExp,
-  jsonErrorOffset,
+  parseJsonFile,
+  emptyRemovals,
   nearDuplicateKey,
   normaliseText,
   splitLongLine,
@@ -37,22 +38,7 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const SCRIPT = path.join(ROOT, "scripts", "build-corpus.ts");
 const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
-function removals(): Parameters<typeof cleanDocument>[4] {
-  return {
-    emptyOrTooShort: 0,
-    tooLong: 0,
-    brokenEncoding: 0,
-    noLanguage: 0,
-    otherLanguage: 0,
-    intentsValTestOverlap: 0,
-    exactDuplicate: 0,
-    nearDuplicate: 0,
-    inShortDocuments: 0,
-    shortDocuments: 0,
-    cappedDocuments: 0,
-    cappedSentences: 0,
-  };
-}
+const removals = emptyRemovals;
 
 describe("build-corpus: cleaning steps", () => {
   it("normalises to NFC, strips HTML remnants and control characters, collapses whitespace", () => {
@@ -113,12 +99,11 @@ describe("build-corpus: cleaning steps", () => {
   });
 
   it("locates JSON syntax errors", () => {
-    assert.equal(jsonErrorOffset('[{"a": 1}, {"b": 2}]'), -1);
-    const bad = '[\n {"review": "ok"},\n {"review": "no end\n]';
-    const off = jsonErrorOffset(bad);
-    assert.equal(bad.slice(0, off).split("\n").length, 3); // line 3 holds the control character inside a string
-    assert.equal(jsonErrorOffset('{"a": 1,}'), 8);
-    assert.ok(jsonErrorOffset("[1, 2") >= 5);
+    assert.deepEqual(parseJsonFile('[{"a": 1}, {"b": 2}]', "ok.json"), [{ a: 1 }, { b: 2 }]);
+    // line 3 holds the control character inside a string
+    assert.throws(() => parseJsonFile('[\n {"review": "ok"},\n {"review": "no end\n]', "r.json"), /^CorpusInputError: r\.json:3: malformed JSON \(unescaped control character/);
+    assert.throws(() => parseJsonFile('{"a": 1,}', "c.json"), /^CorpusInputError: c\.json:1: malformed JSON \(.*column 9\)/);
+    assert.throws(() => parseJsonFile("[1, 2", "e.json"), /^CorpusInputError: e\.json:1: malformed JSON \(unexpected end of input/);
   });
 
   it("finds the first invalid UTF-8 byte exactly where a strict decoder fails, and names its line", () => {
