@@ -22,9 +22,15 @@
  *   OUT/checkpoints every 5 minutes; `npm run pretrain -- --resume` continues it exactly.
  * - Saved as float16 safetensors with tokenizer.json, vocab.txt and training_log.json.
  *
+ * - Phase 2, continued pretraining (`--continue-from DIR`): the same text, but starting from phase 1's
+ *   weights and vocabulary with a fresh AdamW and schedule (peak lr 5e-4, 5% warmup), and the intents'
+ *   training utterances (text only, no labels) repeated `--intent-repeats` times (default 8), as
+ *   task-adaptive pretraining does (Gururangan et al. 2020, "Don't Stop Pretraining"): the model spends
+ *   more of its budget on the kind of sentence it will be fine-tuned on.
+ *
  * Options: --out DIR (default models/bertlab-mini), --steps N (default 12000: the schedule's length),
  * --resume (continue the run in --out), --max-seconds S (end this run segment after S seconds with a
- * checkpoint), --stop-at-step N.
+ * checkpoint), --stop-at-step N, --continue-from DIR (phase 2), --intent-repeats N, --lr X.
  */
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -100,22 +106,28 @@ async function main(): Promise<void> {
       "max-seconds": { type: "string" },
       "stop-at-step": { type: "string" },
       resume: { type: "boolean", default: false },
+      "continue-from": { type: "string" },
+      "intent-repeats": { type: "string" },
+      lr: { type: "string" },
     },
   });
+  const continueFrom = values["continue-from"] ? path.resolve(values["continue-from"]) : undefined;
   const outDir = path.resolve(values.out ?? path.resolve(__dirname, "../models/bertlab-mini"));
   const steps = values.steps ? Number(values.steps) : RECIPE.steps;
   const corpusDir = builtinCorpusDir();
   // A fresh clone holds the public corpus compressed (data/corpus/public/**/*.txt.gz): restore the .txt files
   // (checked against stats.json) before reading, so that the recipe sees exactly the shipped text.
   unpackCorpus(path.join(corpusDir, "public"), (m) => console.error(`pretrain: ${m}`));
-  const intents = intentDocuments(RECIPE.seed, RECIPE.intentRepeats);
+  const intentRepeats = values["intent-repeats"] ? Number(values["intent-repeats"]) : continueFrom ? 8 : RECIPE.intentRepeats;
+  if (!Number.isInteger(intentRepeats) || intentRepeats < 1) throw new Error(`--intent-repeats must be a positive integer, got "${values["intent-repeats"]}"`);
+  const intents = intentDocuments(RECIPE.seed, intentRepeats);
   const started = Date.now();
   const log = (event: string, fields: Record<string, unknown>): void =>
     console.log(JSON.stringify({ event, ...fields, elapsed_s: Math.round((Date.now() - started) / 1000), time: new Date().toISOString() }));
 
   let tokenizer: BertTokenizer | undefined;
   const corpusDocuments = readCorpus(corpusDir);
-  if (!values.resume) {
+  if (!values.resume && !continueFrom) {
     const sample = balancedVocabSample(corpusDocuments, RECIPE.vocabSentencesPerLanguage, RECIPE.seed);
     tokenizer = trainWordPiece([...sample, ...intents.texts], {
       vocabSize: RECIPE.vocabSize,
@@ -132,11 +144,13 @@ async function main(): Promise<void> {
     config: "mini",
     tokenizer,
     resume: values.resume,
+    initFrom: continueFrom,
+    warmupProportion: continueFrom ? 0.05 : undefined,
     extraDocuments: intents.documents,
     maxSeqLength: RECIPE.maxSeqLength,
     batchSize: RECIPE.batchSize,
     steps,
-    learningRate: RECIPE.learningRate,
+    learningRate: values.lr ? Number(values.lr) : continueFrom ? 5e-4 : RECIPE.learningRate,
     seed: RECIPE.seed,
     saveDtype: "F16",
     dropout: false,

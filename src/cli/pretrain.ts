@@ -32,6 +32,9 @@ options:
                         optimizer state, schedule position, random generators and data position;
                         give the same options as the first run (a different model, vocabulary,
                         corpus or schedule is refused)
+  --init-from DIR       continued pretraining: start from this pretrained checkpoint's weights and
+                        vocabulary (a folder with config.json, model.safetensors, vocab/tokenizer),
+                        with a fresh optimizer and schedule; --config and --vocab-size are ignored
   --f16                 store weights as float16 (half the size)
   --json                print only the final JSON summary line`;
 
@@ -62,6 +65,7 @@ export const command: Command = {
         "checkpoint-every": { type: "string" },
         "checkpoint-every-steps": { type: "string" },
         resume: { type: "string" },
+        "init-from": { type: "string" },
         f16: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         help: { type: "boolean", default: false },
@@ -109,6 +113,7 @@ export const command: Command = {
       checkpointEverySeconds: numberOption(values["checkpoint-every"], "--checkpoint-every"),
       checkpointEverySteps: intOption(values["checkpoint-every-steps"], "--checkpoint-every-steps"),
       resume: values.resume !== undefined,
+      initFrom: values["init-from"],
     });
     const last = result.evaluations[result.evaluations.length - 1];
     console.log(

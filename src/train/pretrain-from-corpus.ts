@@ -40,6 +40,12 @@ export interface PretrainFromCorpusOptions extends Omit<PretrainOptions, "outDir
   extraVocabTexts?: string[];
   /** Start the MLM output bias at the corpus's log unigram frequencies (default true; see unigram-prior.ts). */
   unigramBiasInit?: boolean;
+  /**
+   * Continued pretraining: start from this pretrained checkpoint (a Hugging Face folder with the MLM
+   * and NSP heads) instead of random weights, with a fresh optimizer and schedule. Its tokenizer is
+   * used unless `tokenizer` is given, and `config` is ignored: the checkpoint's config.json decides.
+   */
+  initFrom?: string;
 }
 
 export interface PretrainFromCorpusResult extends PretrainResult {
@@ -61,9 +67,13 @@ export function builtinCorpusDir(): string {
   throw new Error(`built-in pretraining corpus not found: no data/corpus in ${__dirname} or its parents`);
 }
 
-async function savedTokenizer(outDir: string): Promise<BertTokenizer> {
+async function savedTokenizer(outDir: string, purpose: "resume" | "continue" = "resume"): Promise<BertTokenizer> {
   if (!existsSync(path.join(outDir, "tokenizer.json")) && !existsSync(path.join(outDir, "vocab.txt"))) {
-    throw new Error(`cannot resume: ${outDir} has no tokenizer.json or vocab.txt (is it the --out folder of an earlier pretraining run?)`);
+    throw new Error(
+      purpose === "resume"
+        ? `cannot resume: ${outDir} has no tokenizer.json or vocab.txt (is it the --out folder of an earlier pretraining run?)`
+        : `cannot continue from ${outDir}: it has no tokenizer.json or vocab.txt (give a pretrained checkpoint folder, e.g. models/bertlab-mini)`,
+    );
   }
   return BertTokenizer.fromPretrained(outDir);
 }
@@ -74,9 +84,11 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
   const sentences = documents.flat();
   // A resumed run keeps the vocabulary it started with: the one saved beside its checkpoints.
   const resumeTokenizer = options.resume && !options.tokenizer ? await savedTokenizer(options.outDir) : undefined;
+  const initTokenizer = options.initFrom && !options.tokenizer && !resumeTokenizer ? await savedTokenizer(options.initFrom, "continue") : undefined;
   const tokenizer =
     options.tokenizer ??
     resumeTokenizer ??
+    initTokenizer ??
     trainWordPiece([...sentences, ...(options.extraVocabTexts ?? [])], {
       vocabSize: options.vocabSize ?? 8000,
       lowercase: options.lowercase ?? false,
@@ -85,16 +97,24 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
   const tokenized = tokenizeDocuments(documents, tokenizer);
   const preset = options.config ?? "mini";
   const maxSeqLength = options.maxSeqLength ?? 64;
-  const config = typeof preset === "string"
-    ? bertConfig(preset, { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: Math.max(128, maxSeqLength) })
-    : bertConfig({ maxPositionEmbeddings: Math.max(128, maxSeqLength), ...preset, vocabSize: tokenizer.vocabSize });
-  const model = new BertForPreTraining(config, { seed: options.seed ?? 0 });
+  const model = options.initFrom ? await BertForPreTraining.fromPretrained(options.initFrom) : undefined;
+  const config = model
+    ? model.config
+    : typeof preset === "string"
+      ? bertConfig(preset, { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: Math.max(128, maxSeqLength) })
+      : bertConfig({ maxPositionEmbeddings: Math.max(128, maxSeqLength), ...preset, vocabSize: tokenizer.vocabSize });
+  if (model && config.vocabSize !== tokenizer.vocabSize) {
+    model.dispose();
+    throw new Error(`cannot continue from ${options.initFrom}: its vocab_size is ${config.vocabSize} but the tokenizer has ${tokenizer.vocabSize} tokens (continued pretraining keeps the checkpoint's vocabulary)`);
+  }
+  const pretrainingModel = model ?? new BertForPreTraining(config, { seed: options.seed ?? 0 });
   try {
-    if (options.unigramBiasInit ?? true) initMlmBiasFromUnigrams(model, tokenized.flat());
-    const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, vocabScoring: _s, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, unigramBiasInit: _u, config: _c, ...trainOptions } = options;
+    // A continued run keeps the MLM bias it learnt; only a fresh model starts from the unigram prior.
+    if (!model && (options.unigramBiasInit ?? true)) initMlmBiasFromUnigrams(pretrainingModel, tokenized.flat());
+    const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, vocabScoring: _s, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, unigramBiasInit: _u, config: _c, initFrom: _i, ...trainOptions } = options;
     // Tokenizer first, so every checkpoint saved during training is a complete, loadable directory.
     if (!resumeTokenizer) saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
-    const result = await pretrain(model, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
+    const result = await pretrain(pretrainingModel, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
     const summary: PretrainFromCorpusResult = {
       ...result,
       config,
@@ -104,13 +124,14 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
       vocabSize: tokenizer.vocabSize,
     };
     // Relative to the checkpoint, so the log reads the same on every machine.
-    const log = { corpus: path.relative(outDir, corpusDir) || ".", options: { ...trainOptions, maxSeqLength }, ...summary };
+    const initFrom = options.initFrom ? path.relative(outDir, options.initFrom) || "." : undefined;
+    const log = { corpus: path.relative(outDir, corpusDir) || ".", ...(initFrom ? { initFrom } : {}), options: { ...trainOptions, maxSeqLength }, ...summary };
     delete (log.options as { onStep?: unknown }).onStep;
     delete (log.options as { onEvaluation?: unknown }).onEvaluation;
     writeFileSync(path.join(outDir, "training_log.json"), JSON.stringify(log) + "\n");
     return summary;
   } finally {
-    model.dispose();
+    pretrainingModel.dispose();
   }
 }
 

@@ -5,6 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { ready } from "../../src/backend";
 import { SafetensorsReader } from "../../src/checkpoint/safetensors";
+import { trainWordPiece } from "../../src/tokenization/train-wordpiece";
 import { Random } from "../../src/train/random";
 import { pretrainFromCorpus, PretrainFromCorpusOptions } from "../../src/train/pretrain-from-corpus";
 import { loadLatestTrainingCheckpoint } from "../../src/train/training-state";
@@ -114,6 +115,24 @@ describe("pretraining checkpoints and resume", function () {
     );
     await assert.rejects(pretrainFromCorpus({ ...base(out), resume: true, maxSeqLength: 32 }), /maxSeqLength: checkpoint 24, this run 32/);
     await assert.rejects(pretrainFromCorpus({ ...base(path.join(tmp, "empty")), resume: true }), /cannot resume: .*empty has no tokenizer\.json or vocab\.txt/);
+  });
+
+  it("continued pretraining (initFrom) starts from the checkpoint's weights and vocabulary, and refuses another vocabulary", async () => {
+    const first = path.join(tmp, "phase1");
+    await pretrainFromCorpus({ ...base(first), steps: 12 });
+    const second = path.join(tmp, "phase2");
+    // A learning rate of 1e-12 moves no weight visibly: what phase 2 saves is what it started from.
+    await pretrainFromCorpus({ ...base(second), initFrom: first, steps: 2, learningRate: 1e-12 });
+    assert.ok(maxAbsDifference(weightsOf(first), weightsOf(second)) < 1e-6, "phase 2 did not start from phase 1's weights");
+    assert.equal(fs.readFileSync(path.join(second, "vocab.txt"), "utf8"), fs.readFileSync(path.join(first, "vocab.txt"), "utf8"));
+    const log = JSON.parse(fs.readFileSync(path.join(second, "training_log.json"), "utf8")) as { initFrom?: string };
+    assert.equal(log.initFrom, "../phase1");
+    const other = trainWordPiece(["quite another text, with words phase one never saw: zebra, quartz, jukebox"], { vocabSize: 200 }).tokenizer;
+    await assert.rejects(
+      pretrainFromCorpus({ ...base(path.join(tmp, "phase2b")), initFrom: first, tokenizer: other }),
+      /cannot continue from .*phase1: its vocab_size is \d+ but the tokenizer has \d+ tokens/,
+    );
+    await assert.rejects(pretrainFromCorpus({ ...base(path.join(tmp, "phase2c")), initFrom: path.join(tmp, "nothing-here") }), /nothing-here/);
   });
 
   it("a run killed with SIGKILL resumes from its last checkpoint and still ends equal", async () => {
