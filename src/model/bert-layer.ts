@@ -13,7 +13,7 @@ import { loadCheckpoint, LoadedTensor, readCheckpointConfig } from "../checkpoin
 import { bertModelForward, FromPretrainedOptions, resolveCheckpointDir } from "./bert-model";
 import { BertConfig, configFromAnyCase, configToJson, validateConfig } from "./config";
 import { prepareInputs } from "./inputs";
-import { bertModelWeightSpecs, WeightSpec } from "./weights";
+import { bertModelWeightSpecs, reinitializeWeights, WeightSpec } from "./weights";
 
 export interface BertLayerArgs {
   /** The encoder's config (camelCase BertConfig, or HF config.json keys). */
@@ -80,6 +80,17 @@ export class BertLayer extends tf.layers.Layer {
     }
     this.pretrainedWeights = undefined; // copied into the variables; let the arrays go
     this.built = true;
+  }
+
+  /**
+   * Puts the pooler, or any weights whose names start with one of `prefixes`, back to a fresh
+   * initialisation, as `BertModel.reinitialize` does (`bertlab finetune` re-initialises the pooler and
+   * the top encoder layer: the parts most specialised to MLM/NSP). Call it after the layer is built
+   * (after `apply` in a model). Returns the names it re-initialised.
+   */
+  reinitialize(prefixes: readonly string[], seed?: number): string[] {
+    if (!this.built) throw new Error("BertLayer.reinitialize: the layer is not built yet; apply it to the inputs (or build a model) first");
+    return reinitializeWeights(bertModelWeightSpecs(this.bertConfig), this.bertConfig, prefixes, (name, value) => this.bertWeights.get(name)!.write(value), seed);
   }
 
   computeOutputShape(inputShape: tf.Shape | tf.Shape[]): tf.Shape[] {

@@ -17,7 +17,7 @@ import { embeddings } from "./embeddings";
 import { encoder } from "./encoder";
 import { BertInputs, BertTensors, prepareInputs } from "./inputs";
 import { pooler } from "./pooler";
-import { bertModelWeightSpecs, BertWeights, initialValue, shapeString, WeightSpec } from "./weights";
+import { bertModelWeightSpecs, BertWeights, initialValue, reinitializeWeights, shapeString, WeightSpec } from "./weights";
 
 export interface ForwardOptions {
   /** Enables dropout. Default false. */
@@ -156,19 +156,7 @@ export class BertModel {
    */
   reinitialize(prefixes: readonly string[], seed?: number): string[] {
     const specs = (this.constructor as typeof BertModel).weightSpecs(this.config);
-    const done: string[] = [];
-    for (const prefix of prefixes) {
-      const matching = specs.filter((spec) => spec.name.startsWith(prefix));
-      if (matching.length === 0) throw new Error(`reinitialize: no weight name starts with "${prefix}" (names look like "pooler.dense.weight", "encoder.layer.0.…")`);
-      for (const spec of matching) {
-        if (done.includes(spec.name)) continue;
-        const value = tf.tidy(() => initialValue(spec, this.config, seed === undefined ? undefined : seed + specs.indexOf(spec)));
-        this.namedWeights.get(spec.name)!.assign(value);
-        value.dispose();
-        done.push(spec.name);
-      }
-    }
-    return done;
+    return reinitializeWeights(specs, this.config, prefixes, (name, value) => this.namedWeights.get(name)!.assign(value), seed);
   }
 
   /** Writes config.json + model.safetensors in Hugging Face layout (loadable by transformers). */

@@ -117,6 +117,34 @@ export function initialValue(spec: WeightSpec, config: BertConfig, seed?: number
   }
 }
 
+/**
+ * Puts the weights whose names start with one of `prefixes` back to a fresh initialisation
+ * (`initialValue`), writing each through `write`. Shared by BertModel and the Keras BertLayer, so both
+ * re-initialise the same names the same way. Returns the names it re-initialised; a prefix that
+ * matches nothing is an error.
+ */
+export function reinitializeWeights(
+  specs: readonly WeightSpec[],
+  config: BertConfig,
+  prefixes: readonly string[],
+  write: (name: string, value: tf.Tensor) => void,
+  seed?: number,
+): string[] {
+  const done: string[] = [];
+  for (const prefix of prefixes) {
+    const matching = specs.filter((spec) => spec.name.startsWith(prefix));
+    if (matching.length === 0) throw new Error(`reinitialize: no weight name starts with "${prefix}" (names look like "pooler.dense.weight", "encoder.layer.0.…")`);
+    for (const spec of matching) {
+      if (done.includes(spec.name)) continue;
+      const value = tf.tidy(() => initialValue(spec, config, seed === undefined ? undefined : seed + specs.indexOf(spec)));
+      write(spec.name, value);
+      value.dispose();
+      done.push(spec.name);
+    }
+  }
+  return done;
+}
+
 /** Transposes a row-major [rows, cols] matrix: between checkpoint [out, in] and model [in, out]. */
 export function transpose2d(data: Float32Array, rows: number, cols: number): Float32Array {
   const out = new Float32Array(data.length);

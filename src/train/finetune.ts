@@ -51,6 +51,11 @@ export interface FinetuneOptions {
   seed?: number;
   /** Epochs without a better validation accuracy before stopping (default 5). */
   patience?: number;
+  /**
+   * The out-of-scope threshold is chosen on validation data to reject at most this share of in-scope
+   * requests (default 0.1); see `chooseOosThreshold`.
+   */
+  oosMaxInScopeRejected?: number;
   /** Put back the weights of the best validation epoch at the end (default true). */
   restoreBest?: boolean;
   /** Stop after this many seconds (a safety net; breaks reproducibility). */
@@ -226,7 +231,7 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
   const oos = dataset.oos ?? [];
   const valOos = oos.filter((e) => e.split === "val");
   let val = evaluateIntents(classifier, dataset.val, { oos: valOos });
-  classifier.oosThreshold = valOos.length > 0 ? chooseOosThreshold(val.inScope, val.oosMaxProbabilities) : 0;
+  classifier.oosThreshold = valOos.length > 0 ? chooseOosThreshold(val.inScope, val.oosMaxProbabilities, { maxInScopeRejected: options.oosMaxInScopeRejected ?? 0.1 }) : 0;
   if (valOos.length > 0) val = evaluateIntents(classifier, dataset.val, { oos: valOos });
   const testOos = oos.filter((e) => e.split === "test");
   const test = dataset.test.length > 0 ? evaluateIntents(classifier, dataset.test, { oos: testOos }) : undefined;

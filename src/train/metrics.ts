@@ -93,20 +93,39 @@ export function oosReport(
   return { threshold, inScopeAccuracy, oosRecall, inScopeRejected };
 }
 
+export interface OosThresholdOptions {
+  /**
+   * The largest share of in-scope validation requests the threshold may reject (e.g. 0.1). With it,
+   * the threshold is the highest one that keeps in-scope rejections within this target, which
+   * catches as many out-of-scope requests as that allows. Without it, the threshold maximizes
+   * in-scope accuracy + out-of-scope recall, which with few out-of-scope examples may reject many
+   * in-scope requests.
+   */
+  maxInScopeRejected?: number;
+}
+
 /**
- * Picks the threshold (among the observed probabilities) that maximizes in-scope accuracy +
- * out-of-scope recall on validation data; test data must never choose it.
+ * Picks the threshold (among the observed probabilities) on validation data; test data must never
+ * choose it. See `OosThresholdOptions` for the two rules.
  */
 export function chooseOosThreshold(
   inScope: ReadonlyArray<{ maxProbability: number; correct: boolean }>,
   oosMaxProbabilities: readonly number[],
+  options: OosThresholdOptions = {},
 ): number {
   if (oosMaxProbabilities.length === 0) throw new Error("chooseOosThreshold: no out-of-scope validation examples");
+  const target = options.maxInScopeRejected;
+  if (target !== undefined && !(target >= 0 && target <= 1)) throw new Error(`chooseOosThreshold: maxInScopeRejected must be in [0, 1], got ${target}`);
   const candidates = [...new Set([0, ...inScope.map((e) => e.maxProbability), ...oosMaxProbabilities.map((p) => Math.min(1, p + 1e-9))])].sort((a, b) => a - b);
   let best = 0;
   let bestScore = -Infinity;
   for (const threshold of candidates) {
     const r = oosReport(inScope, oosMaxProbabilities, threshold);
+    if (target !== undefined) {
+      // Thresholds only grow along `candidates`, and so does the share rejected: keep the last within target.
+      if (r.inScopeRejected <= target + 1e-12) best = threshold;
+      continue;
+    }
     const score = r.inScopeAccuracy + r.oosRecall;
     if (score > bestScore + 1e-12) {
       bestScore = score;

@@ -1,7 +1,7 @@
 /** BertModel.reinitialize: fresh weights for the named parts only, for few-sample fine-tuning. */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { BertModel } from "../../src/model";
+import { BertLayer, BertModel } from "../../src/model";
 import { TINY } from "./helpers";
 
 describe("model: reinitialize", () => {
@@ -38,6 +38,24 @@ describe("model: reinitialize", () => {
   it("names a prefix that matches no weight", async () => {
     const model = await BertModel.fromPretrained(TINY);
     assert.throws(() => model.reinitialize(["encoder.layer.99."]), /no weight name starts with "encoder\.layer\.99\."/);
+    model.dispose();
+  });
+});
+
+describe("model: BertLayer.reinitialize (the Keras layer, as lesson 06 uses it)", () => {
+  it("re-initialises the same weights to the same values as BertModel.reinitialize, and nothing else", async () => {
+    const layer = await BertLayer.fromPretrained(TINY);
+    assert.throws(() => layer.reinitialize(["pooler."]), /not built yet/);
+    const inputs = ["input_word_ids", "input_mask", "segment_ids"].map((name) => tf.input({ shape: [8], dtype: "int32", name }));
+    layer.apply(inputs);
+    const model = await BertModel.fromPretrained(TINY);
+    const last = model.config.numHiddenLayers - 1;
+    const prefixes = ["pooler.", `encoder.layer.${last}.`];
+    const fromLayer = layer.reinitialize(prefixes, 5);
+    const fromModel = model.reinitialize(prefixes, 5);
+    assert.deepEqual(fromLayer, fromModel);
+    const layerValues = new Map(layer.weights.map((w) => [w.originalName.split("/").pop()!, w.read().dataSync()]));
+    for (const [name, v] of model.namedWeights) assert.deepEqual(layerValues.get(name), v.dataSync(), `${name} differs between BertLayer and BertModel`);
     model.dispose();
   });
 });

@@ -35,6 +35,15 @@ describe("train/metrics", () => {
     // Best sum: threshold just above 0.6 rejects all OOS, keeps 0.8/0.9/0.95 → 0.5 + 1; at 0.4 → 0.75 + 0 ... at 0.3+ → 0.75 + 1/3.
     const t = chooseOosThreshold(inScope, oos);
     assert.ok(t > 0.6 && t <= 0.8, `threshold ${t}`);
+    // To a stated target: reject at most 25% of in-scope validation requests (here: the one at 0.4), so the
+    // threshold is the highest that keeps 0.8, 0.9 and 0.95; at most 0%: only thresholds <= 0.4.
+    const at25 = chooseOosThreshold(inScope, oos, { maxInScopeRejected: 0.25 });
+    assert.equal(at25, 0.8);
+    close(oosReport(inScope, oos, at25).inScopeRejected, 0.25);
+    const at0 = chooseOosThreshold(inScope, oos, { maxInScopeRejected: 0 });
+    assert.equal(at0, 0.4);
+    assert.equal(oosReport(inScope, oos, at0).inScopeRejected, 0);
+    assert.throws(() => chooseOosThreshold(inScope, oos, { maxInScopeRejected: 1.5 }), /maxInScopeRejected must be in \[0, 1\], got 1.5/);
   });
 
   it("rejects mismatched or out-of-range input", () => {
