@@ -87,7 +87,7 @@ const koEnc = tokenizer.encode(koExample.text, null, { maxLength: SEQ_LEN, paddi
 const realTokens = (m: number[]) => m.reduce((a, b) => a + b, 0);
 const filled = (trainX.inputMask.sum(1).dataSync() as Int32Array);
 showTokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, inputMask: koEnc.inputMask, title: `${koExample.intent}: ${koExample.text}`, orientation: "vertical" });
-({ shape: trainX.inputWordIds.shape, thisExampleFills: realTokens(koEnc.inputMask), meanFilled: +(filled.reduce((a, b) => a + b, 0) / filled.length).toFixed(1), truncated: Array.from(filled).filter((n) => n === SEQ_LEN).length });
+({ shape: trainX.inputIds.shape, thisExampleFills: realTokens(koEnc.inputMask), meanFilled: +(filled.reduce((a, b) => a + b, 0) / filled.length).toFixed(1), truncated: Array.from(filled).filter((n) => n === SEQ_LEN).length });
 
 // %% [markdown]
 // ## 4. The classifier, as the seed builds it
@@ -118,8 +118,8 @@ model.summary();
 // untrained classifier get? We measure it, and check our own accuracy count against the library's `accuracy`.
 
 // %%
-function predictIds(x: { inputWordIds: tf.Tensor; inputMask: tf.Tensor; segmentIds: tf.Tensor }): { ids: number[]; maxProb: number[]; probs: tf.Tensor2D } {
-  const probs = model.predict([x.inputWordIds, x.inputMask, x.segmentIds], { batchSize: 64 }) as tf.Tensor2D;
+function predictIds(x: { inputIds: tf.Tensor; inputMask: tf.Tensor; segmentIds: tf.Tensor }): { ids: number[]; maxProb: number[]; probs: tf.Tensor2D } {
+  const probs = model.predict([x.inputIds, x.inputMask, x.segmentIds], { batchSize: 64 }) as tf.Tensor2D;
   return { ids: Array.from(probs.argMax(-1).dataSync()), maxProb: Array.from(probs.max(-1).dataSync()), probs };
 }
 const valTargets = toIds(data.val);
@@ -173,11 +173,11 @@ const accChart = liveLineChart({ series: ["acc", "val_acc"], title: "Accuracy (l
 let step = 0;
 let best = { epoch: -1, valAccuracy: -Infinity, weights: [] as tf.Tensor[] };
 const started = Date.now();
-const history = await model.fit([trainX.inputWordIds, trainX.inputMask, trainX.segmentIds], trainY, {
+const history = await model.fit([trainX.inputIds, trainX.inputMask, trainX.segmentIds], trainY, {
   epochs: EPOCHS,
   batchSize: BATCH,
   shuffle: true,
-  validationData: [[valX.inputWordIds, valX.inputMask, valX.segmentIds], valY],
+  validationData: [[valX.inputIds, valX.inputMask, valX.segmentIds], valY],
   callbacks: {
     onBatchBegin: async () => optimizer.setLearningRate(schedule(step)),
     onBatchEnd: async (_batch, logs) => {
@@ -290,7 +290,7 @@ if (fs.existsSync(benchFile)) {
 // %%
 const mine = ["wake me up at 6 tomorrow", "이번 달 카드 값 얼마 나왔어?", "what's the weather like in Busan"];
 const mineX = encode(mine);
-const mineProbs = (model.predict([mineX.inputWordIds, mineX.inputMask, mineX.segmentIds]) as tf.Tensor2D).arraySync();
+const mineProbs = (model.predict([mineX.inputIds, mineX.inputMask, mineX.segmentIds]) as tf.Tensor2D).arraySync();
 mine.forEach((text, i) => {
   const items = mineProbs[i].map((p, c) => ({ label: labels[c], value: p }));
   showTopK(items, { k: 3, title: text });

@@ -9,12 +9,21 @@ import { BertConfig } from "./config";
 
 export type IdsInput = number[][] | tf.Tensor;
 
+/**
+ * BERT's three inputs, as the tokenizer's `toTensors`/`encodeBatch` return them. Hugging Face's names
+ * are accepted too (`tokenTypeIds` for `segmentIds`, `attentionMask` for `inputMask`), but not both
+ * names of one input.
+ */
 export interface BertInputs {
   inputIds: IdsInput;
   /** Defaults to all zeros (a single sentence). */
   segmentIds?: IdsInput;
   /** Defaults to all ones (no padding). */
   inputMask?: IdsInput;
+  /** Hugging Face's name of `segmentIds`. */
+  tokenTypeIds?: IdsInput;
+  /** Hugging Face's name of `inputMask`. */
+  attentionMask?: IdsInput;
 }
 
 export interface BertTensors {
@@ -49,14 +58,21 @@ function firstOutOfRange(values: ArrayLike<number>, width: number, limit: number
 
 /** Converts to int32 tensors and checks shapes and id ranges against the config. Call inside tf.tidy. */
 export function prepareInputs(inputs: BertInputs, config: BertConfig): BertTensors {
+  if (inputs === null || typeof inputs !== "object" || inputs.inputIds === undefined) {
+    throw new Error("BERT's inputs must be an object with inputIds (and optionally segmentIds, inputMask), as tokenizer.toTensors(texts) returns");
+  }
+  if (inputs.segmentIds !== undefined && inputs.tokenTypeIds !== undefined) throw new Error("give segmentIds or tokenTypeIds (its Hugging Face name), not both");
+  if (inputs.inputMask !== undefined && inputs.attentionMask !== undefined) throw new Error("give inputMask or attentionMask (its Hugging Face name), not both");
+  const segmentInput = inputs.segmentIds ?? inputs.tokenTypeIds;
+  const maskInput = inputs.inputMask ?? inputs.attentionMask;
   const inputIds = toTensor(inputs.inputIds, "inputIds");
   const [batch, seqLen] = inputIds.shape;
   if (seqLen === 0) throw new Error("inputIds: sequences are empty (sequence length 0)");
   if (seqLen > config.maxPositionEmbeddings) {
     throw new Error(`sequence length ${seqLen} is longer than max_position_embeddings ${config.maxPositionEmbeddings}; truncate the input`);
   }
-  const segmentIds = inputs.segmentIds === undefined ? tf.zeros([batch, seqLen], "int32") as tf.Tensor2D : toTensor(inputs.segmentIds, "segmentIds");
-  const inputMask = inputs.inputMask === undefined ? tf.ones([batch, seqLen], "int32") as tf.Tensor2D : toTensor(inputs.inputMask, "inputMask");
+  const segmentIds = segmentInput === undefined ? tf.zeros([batch, seqLen], "int32") as tf.Tensor2D : toTensor(segmentInput, "segmentIds");
+  const inputMask = maskInput === undefined ? tf.ones([batch, seqLen], "int32") as tf.Tensor2D : toTensor(maskInput, "inputMask");
   for (const [name, t] of [["segmentIds", segmentIds], ["inputMask", inputMask]] as const) {
     if (t.shape[0] !== batch || t.shape[1] !== seqLen) {
       throw new Error(`${name} has shape [${t.shape.join(", ")}] but inputIds has [${batch}, ${seqLen}]`);

@@ -67,11 +67,20 @@ export interface BertTokenizerOptions {
 
 export type TextInput = string | [string, string];
 
-/** int32 tensors of shape [batch, length], named as the original BERT Keras code names them. */
+/**
+ * int32 tensors of shape [batch, length]: BERT's three inputs, named as the course and `forward`
+ * name them (`input_ids`, `segment_ids`, `input_mask`), so `model.forward(tokenizer.toTensors(texts))`
+ * needs no renaming.
+ */
 export interface BertInputTensors {
-  inputWordIds: tf.Tensor2D;
+  inputIds: tf.Tensor2D;
   inputMask: tf.Tensor2D;
   segmentIds: tf.Tensor2D;
+  /**
+   * The same tensor as `inputIds`, under the name of the seed's TF-Hub Keras inputs (`input_word_ids`).
+   * @deprecated use `inputIds`; kept for one release.
+   */
+  readonly inputWordIds: tf.Tensor2D;
 }
 
 export class BertTokenizer {
@@ -289,7 +298,8 @@ export class BertTokenizer {
   }
 
   /**
-   * int32 tensors {inputWordIds, inputMask, segmentIds} of shape [batch, length] for the model.
+   * int32 tensors {inputIds, inputMask, segmentIds} of shape [batch, length]: what `forward`,
+   * `IntentClassifier` and (as `[inputIds, inputMask, segmentIds]`) the Keras layer take.
    * Pads to the batch's longest input unless `padding` says otherwise.
    */
   toTensors(inputs: ReadonlyArray<TextInput> | ReadonlyArray<Encoding>, options: EncodeOptions = {}): BertInputTensors {
@@ -310,11 +320,14 @@ export class BertTokenizer {
       mask.set(e.inputMask, i * len);
       seg.set(e.segmentIds, i * len);
     });
-    return {
-      inputWordIds: tf.tensor2d(ids, [n, len], "int32"),
+    const tensors = {
+      inputIds: tf.tensor2d(ids, [n, len], "int32"),
       inputMask: tf.tensor2d(mask, [n, len], "int32"),
       segmentIds: tf.tensor2d(seg, [n, len], "int32"),
     };
+    // The deprecated alias is not enumerable, so tf.dispose(result) and spreads see three tensors, not four.
+    Object.defineProperty(tensors, "inputWordIds", { get: () => tensors.inputIds, enumerable: false });
+    return tensors as BertInputTensors;
   }
 
   /** Number of tokens the template adds: 2 for one BERT text, 3 for a pair. */

@@ -89,14 +89,14 @@ describe("tokenization: WordPiece and BertTokenizer", function () {
     assert.equal(batch[0].length, batch[1].length);
     const t = tokenizer.toTensors(["the model", ["a tokenizer turns text into tokens", "and back"]]);
     try {
-      assert.equal(t.inputWordIds.dtype, "int32");
-      assert.deepEqual(t.inputWordIds.shape, [2, batch[1].length]);
-      assert.deepEqual(t.inputWordIds.arraySync(), batch.map((e) => e.inputIds));
+      assert.equal(t.inputIds.dtype, "int32");
+      assert.deepEqual(t.inputIds.shape, [2, batch[1].length]);
+      assert.deepEqual(t.inputIds.arraySync(), batch.map((e) => e.inputIds));
       assert.deepEqual(t.inputMask.arraySync(), batch.map((e) => e.inputMask));
       assert.deepEqual(t.segmentIds.arraySync(), batch.map((e) => e.segmentIds));
       assert.throws(() => tokenizer.toTensors([tokenizer.encode("a"), tokenizer.encode("a b c")]), /encoding 1 has \d+ tokens but encoding 0 has \d+/);
     } finally {
-      tf.dispose([t.inputWordIds, t.inputMask, t.segmentIds]);
+      tf.dispose([t.inputIds, t.inputMask, t.segmentIds]);
     }
   });
 });

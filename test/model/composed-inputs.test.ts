@@ -1,0 +1,62 @@
+/**
+ * What the tokenizer returns feeds the model as it is (issue 18): `model.forward(tokenizer.toTensors(texts))`
+ * type-checks (compiled by TypeScript here: tsx, which runs the tests, strips types without checking them) and
+ * equals its Keras twin, and Hugging Face's input names are accepted.
+ */
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import ts from "typescript";
+import { ready } from "../../src/backend";
+import { bertConfig, BertLayer, BertModel } from "../../src/model";
+import { trainWordPiece } from "../../src/tokenization/train-wordpiece";
+
+function typeErrors(file: string): string[] {
+  const program = ts.createProgram([file], {
+    strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true,
+    module: ts.ModuleKind.CommonJS, moduleResolution: ts.ModuleResolutionKind.NodeJs, target: ts.ScriptTarget.ES2022,
+  });
+  return ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+}
+
+describe("model: the tokenizer's output feeds the model without renaming", () => {
+  it("model.forward(tokenizer.toTensors(texts)) type-checks, and a positional array does not", function () {
+    this.timeout(120_000);
+    const dir = path.resolve(__dirname, "../fixtures/typecheck");
+    assert.deepEqual(typeErrors(path.join(dir, "composed-inputs.ts")), []);
+    const wrong = typeErrors(path.join(dir, "wrong-inputs.ts"));
+    assert.ok(wrong.some((m) => /inputIds/.test(m)), `expected a type error naming inputIds, got: ${wrong.join(" | ")}`);
+  });
+
+  it("forward(tokenizer.toTensors(texts)) equals the Keras BertLayer on [inputIds, inputMask, segmentIds], and HF names work", async () => {
+    await ready();
+    const { tokenizer } = trainWordPiece(["wake me up at seven tomorrow", "is it going to rain in seoul", "take an umbrella with you"], { vocabSize: 120, minFrequency: 1 });
+    const config = bertConfig("tiny", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: 32 });
+    const model = await BertModel.create(config, { seed: 1 });
+    const texts: (string | [string, string])[] = ["wake me up at seven", ["is it going to rain", "take an umbrella"]];
+    const inputs = tokenizer.toTensors(texts);
+    assert.deepEqual(Object.keys(inputs).sort(), ["inputIds", "inputMask", "segmentIds"], "three tensors, as forward names them");
+    assert.equal(inputs.inputWordIds, inputs.inputIds, "the deprecated alias is the same tensor");
+    const out = model.forward(inputs);
+    const hf = model.forward({ inputIds: inputs.inputIds, attentionMask: inputs.inputMask, tokenTypeIds: inputs.segmentIds });
+    const layer = new BertLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
+    const [pooled, sequence] = layer.apply([inputs.inputIds, inputs.inputMask, inputs.segmentIds]) as tf.Tensor[];
+    try {
+      for (const [name, a, b] of [
+        ["pooled (Keras)", out.pooledOutput, pooled],
+        ["sequence (Keras)", out.sequenceOutput, sequence],
+        ["pooled (HF names)", out.pooledOutput, hf.pooledOutput],
+      ] as const) {
+        const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
+        assert.ok(diff < 1e-5, `${name} differs by ${diff}`);
+      }
+      assert.throws(() => model.forward({ inputIds: inputs.inputIds, inputMask: inputs.inputMask, attentionMask: inputs.inputMask }), /give inputMask or attentionMask .*not both/);
+      assert.throws(() => model.forward({ inputIds: inputs.inputIds, segmentIds: inputs.segmentIds, tokenTypeIds: inputs.segmentIds }), /give segmentIds or tokenTypeIds .*not both/);
+      assert.throws(() => model.forward(undefined as unknown as { inputIds: tf.Tensor }), /must be an object with inputIds/);
+    } finally {
+      tf.dispose([out.pooledOutput, out.sequenceOutput, hf.pooledOutput, hf.sequenceOutput, pooled, sequence]);
+      tf.dispose(inputs);
+      model.dispose();
+    }
+  });
+});
