@@ -50,7 +50,7 @@ export const command: Command = {
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
     const { evaluateIntents } = require("../train/evaluate-intents") as typeof import("../train/evaluate-intents");
     const dataset = loadDatasetFromArgs(values);
-    const classifier = await IntentClassifier.load(values.model);
+    const classifier = await IntentClassifier.fromPretrained(values.model);
     const threshold = values.threshold === undefined ? classifier.oosThreshold : Number(values.threshold);
     if (!(threshold >= 0 && threshold <= 1)) throw new Error(`--threshold must be a number in [0, 1], got "${values.threshold}"`);
     const examples = dataset[split];

@@ -66,10 +66,12 @@ export const command: Command = {
     }
     if (values.json) process.env.BERTLAB_QUIET = "1";
     const { loadDatasetFromArgs } = require("./dataset-args") as typeof import("./dataset-args");
-    const { loadPretrainedForClassification } = require("../train/load-pretrained") as typeof import("../train/load-pretrained");
+    const { shippedModelDir } = require("../train/load-pretrained") as typeof import("../train/load-pretrained");
+    const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
     const { finetune } = require("../train/finetune") as typeof import("../train/finetune");
     const dataset = loadDatasetFromArgs(values);
-    const classifier = await loadPretrainedForClassification(values.model, dataset.labels, {
+    const classifier = await IntentClassifier.fromPretrained(values.model ?? shippedModelDir(), {
+      labels: dataset.labels,
       maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
       seed: intOption(values.seed, "--seed"),
     });

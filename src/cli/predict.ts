@@ -32,7 +32,7 @@ export const command: Command = {
     if (top < 1) throw new Error(`--top must be at least 1, got ${top}`);
     if (values.json) process.env.BERTLAB_QUIET = "1";
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
-    const classifier = await IntentClassifier.load(values.model);
+    const classifier = await IntentClassifier.fromPretrained(values.model);
     const predictions = classifier.predict(positionals, top);
     classifier.dispose();
     if (values.json) {

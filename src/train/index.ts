@@ -15,3 +15,4 @@ export * from "./evaluate-intents";
 export * from "./finetune";
 export * from "./load-pretrained";
 export * from "./tokenizer-files";
+export * from "./auto";

@@ -11,7 +11,8 @@ import { ready } from "../backend";
 import { CheckpointWeights, CONFIG_FILE, readCheckpointConfig, WEIGHTS_FILE } from "../checkpoint/hf-checkpoint";
 import { FloatDtype, SafetensorsTensor, writeSafetensors } from "../checkpoint/safetensors";
 import { configToJson } from "../model/config";
-import { BertModel, bertModelForward } from "../model/bert-model";
+import { BertModel, bertModelForward, resolveCheckpointDir } from "../model/bert-model";
+import type { HubOptions } from "../hub";
 import { BertTensors } from "../model/inputs";
 import { linear } from "../model/linear";
 import { transpose2d, WeightSpec } from "../model/weights";
@@ -149,7 +150,24 @@ export class IntentClassifier {
     saveTokenizerFiles(dir, this.tokenizer, this.bert.config.maxPositionEmbeddings);
   }
 
-  /** Loads what `save` wrote (or any HF BertForSequenceClassification checkpoint with a BERT tokenizer). */
+  /**
+   * The one loader, as transformers.js spells it. From a fine-tuned classifier (a folder or Hub id whose
+   * config.json has id2label, as `save` writes it): that classifier. With `labels`: a pretrained BERT and
+   * its tokenizer with a fresh classification head over those labels, ready for `finetune`.
+   */
+  static async fromPretrained(dirOrHubId: string, options: IntentClassifierOptions & HubOptions & { labels?: readonly string[] } = {}): Promise<IntentClassifier> {
+    const dir = await resolveCheckpointDir(dirOrHubId, options);
+    if (options.labels === undefined) return IntentClassifier.load(dir);
+    const { labels, ...rest } = options;
+    const bert = await BertModel.fromPretrained(dir);
+    const tokenizer = await BertTokenizer.fromPretrained(dir);
+    return new IntentClassifier(bert, tokenizer, labels, rest);
+  }
+
+  /**
+   * Loads what `save` wrote (or any HF BertForSequenceClassification checkpoint with a BERT tokenizer).
+   * @deprecated use `IntentClassifier.fromPretrained(dir)`; kept for one release.
+   */
   static async load(dir: string): Promise<IntentClassifier> {
     await ready();
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`IntentClassifier.load: ${dir} is not a directory`);

@@ -23,6 +23,7 @@ export function shippedModelDir(): string {
   throw new Error(`the shipped checkpoint models/${SHIPPED_MODEL_NAME} was not found near ${__dirname}; run \`npm run pretrain\` or pass --model DIR|HUB_ID`);
 }
 
+/** @deprecated use `IntentClassifier.fromPretrained(source ?? shippedModelDir(), { labels, ...options })`; kept for one release. */
 export async function loadPretrainedForClassification(source: string | undefined, labels: readonly string[], options: IntentClassifierOptions = {}): Promise<IntentClassifier> {
   const from = source ?? shippedModelDir();
   const bert = await BertModel.fromPretrained(from);

@@ -11,6 +11,8 @@ import { pretrain } from "../../src/train/pretrain";
 import { pretrainFromCorpus } from "../../src/train/pretrain-from-corpus";
 import { pretrainingVocab, parseCorpusText, readCorpus, tokenizeDocuments } from "../../src/train/corpus";
 import { IntentClassifier } from "../../src/train/intent-classifier";
+import { AutoModel, AutoTokenizer } from "../../src/train/auto";
+import { BertTokenizer } from "../../src/tokenization/bert-tokenizer";
 import { finetune } from "../../src/train/finetune";
 import { BertModel } from "../../src/model";
 import { loadJsonlIntents } from "../../src/data";
@@ -184,9 +186,24 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     assert.deepEqual(reader.info("bert.encoder.layer.0.attention.self.query.weight").shape, [64, 64]);
     assert.deepEqual(reader.info("bert.embeddings.word_embeddings.weight").shape, [p.vocabSize, 64]);
     reader.close();
-    const loaded = await IntentClassifier.load(classifierDir);
+    const loaded = await IntentClassifier.fromPretrained(classifierDir);
     assert.deepEqual(loaded.labels, ["fruit", "money", "travel", "weather"]);
     loaded.dispose();
+    // AutoModel reads config.json's architectures: a fine-tuned classifier comes back as one, the
+    // pretrained checkpoint it started from as BertForPreTraining; AutoTokenizer gives the same tokens.
+    const auto = await AutoModel.fromPretrained(classifierDir);
+    assert.ok(auto instanceof IntentClassifier, `AutoModel gave ${auto.constructor.name}`);
+    assert.deepEqual(auto.labels, ["fruit", "money", "travel", "weather"]);
+    auto.dispose();
+    const pretrainingModel = await AutoModel.fromPretrained(pretrained);
+    assert.ok(pretrainingModel instanceof BertForPreTraining, `AutoModel gave ${pretrainingModel.constructor.name}`);
+    pretrainingModel.dispose();
+    const fresh = await IntentClassifier.fromPretrained(pretrained, { labels: ["a", "b", "c"] });
+    assert.deepEqual(fresh.labels, ["a", "b", "c"]);
+    fresh.dispose();
+    const tokenizer = await AutoTokenizer.fromPretrained(classifierDir);
+    assert.deepEqual(tokenizer.encode("money for travel").tokens, (await BertTokenizer.fromPretrained(classifierDir)).encode("money for travel").tokens);
+    await assert.rejects(AutoModel.fromPretrained(path.join(classifierDir, "nope")), /neither an existing directory nor a Hugging Face Hub repo id|nope/);
   });
 
   it("a step budget (maxSteps) ends fine-tuning and the learning-rate schedule spans it", async () => {
