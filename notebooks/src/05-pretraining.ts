@@ -187,7 +187,7 @@ const myNspLoss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(out.nspLogits), tf.
 
 const [libMlm, libNsp] = tf.tidy(() => {
   const l = pretrainingLosses(model.namedWeights, model.config, inputs, tf.tensor1d(batch.maskedPositions, "int32"),
-    tf.tensor1d(batch.maskedLabels, "int32"), tf.tensor1d(batch.nspLabels, "int32"), false);
+    tf.tensor1d(batch.maskedLabels, "int32"), tf.tensor1d(batch.nspLabels, "int32"), { training: false });
   return [l.mlmLoss.dataSync()[0], l.nspLoss.dataSync()[0]];
 });
 for (const [what, a, b] of [["MLM loss", myMlmLoss, libMlm], ["NSP loss", myNspLoss, libNsp]] as const) {

@@ -11,10 +11,10 @@
  * gradients.
  */
 import * as tf from "@tensorflow/tfjs";
-import { _FusedMatMul } from "./kernels/_FusedMatMul";
-import { BatchMatMul } from "./kernels/BatchMatMul";
-import { BertlabGelu, BertlabLayerNorm } from "./kernels/fused_bert_ops";
-import { asWasmBackend } from "./kernels/wasm_heap";
+import { _FusedMatMul } from "./kernels/fused-mat-mul";
+import { BatchMatMul } from "./kernels/batch-mat-mul";
+import { BertlabGelu, BertlabLayerNorm } from "./kernels/fused-bert-ops";
+import { asWasmBackend } from "./kernels/wasm-heap";
 
 function usable(x: tf.Tensor): boolean {
   if (x.dtype !== "float32" || tf.getBackend() !== "wasm" || tf.engine().isTapeOn()) return false;

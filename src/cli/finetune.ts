@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./main";
-import { intOption, numberOption } from "./pretrain";
+import { intOption, numberOption } from "./options";
 
 const HELP = `usage: bertlab finetune --data FILE --format builtin|clinc|csv|tsv|jsonl --out DIR [options]
 

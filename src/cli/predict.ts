@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./main";
-import { intOption } from "./pretrain";
+import { intOption } from "./options";
 
 const HELP = `usage: bertlab predict --model DIR [--top N] [--json] "text" ["text" ...]
 

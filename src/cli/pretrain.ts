@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./main";
+import { intOption, numberOption } from "./options";
 
 const HELP = `usage: bertlab pretrain [--corpus DIR] [--config mini] --out DIR [options]
 
@@ -135,17 +136,3 @@ export const command: Command = {
     return 0;
   },
 };
-
-export function intOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${name} must be an integer, got "${value}"`);
-  return n;
-}
-
-export function numberOption(value: string | undefined, name: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) throw new Error(`${name} must be a number, got "${value}"`);
-  return n;
-}

@@ -110,7 +110,9 @@ export class BertLayer extends tf.layers.Layer {
       }
       const [inputWordIds, inputMask, segmentIds] = inputs;
       const weights = { get: (name: string) => this.bertWeights.get(name)?.read() };
-      const tensors = prepareInputs({ inputIds: inputWordIds, inputMask, segmentIds }, this.bertConfig);
+      // No synchronous id check here: Keras calls this for every batch of fit/predict, and a readback per
+      // batch stalls the pipeline. Shapes are still checked; BertModel.forward checks the ids too.
+      const tensors = prepareInputs({ inputIds: inputWordIds, inputMask, segmentIds }, this.bertConfig, { checkIds: false });
       const out = bertModelForward(weights, this.bertConfig, tensors, { training: kwargs.training === true });
       return [out.pooledOutput, out.sequenceOutput];
     });

@@ -56,8 +56,12 @@ function firstOutOfRange(values: ArrayLike<number>, width: number, limit: number
   return undefined;
 }
 
-/** Converts to int32 tensors and checks shapes and id ranges against the config. Call inside tf.tidy. */
-export function prepareInputs(inputs: BertInputs, config: BertConfig): BertTensors {
+/**
+ * Converts to int32 tensors and checks shapes and id ranges against the config. Call inside tf.tidy.
+ * The id-range check reads the ids back from the backend (a synchronous readback); `checkIds: false`
+ * skips it where the ids come from the tokenizer every step (the Keras layer inside `fit`).
+ */
+export function prepareInputs(inputs: BertInputs, config: BertConfig, options: { checkIds?: boolean } = {}): BertTensors {
   if (inputs === null || typeof inputs !== "object" || inputs.inputIds === undefined) {
     throw new Error("BERT's inputs must be an object with inputIds (and optionally segmentIds, inputMask), as tokenizer.toTensors(texts) returns");
   }
@@ -78,6 +82,7 @@ export function prepareInputs(inputs: BertInputs, config: BertConfig): BertTenso
       throw new Error(`${name} has shape [${t.shape.join(", ")}] but inputIds has [${batch}, ${seqLen}]`);
     }
   }
+  if (options.checkIds === false) return { inputIds, segmentIds, inputMask };
   const badId = firstOutOfRange(inputIds.dataSync(), seqLen, config.vocabSize);
   if (badId) {
     throw new Error(`token id ${badId[2]} at [${badId[0]}, ${badId[1]}] is out of range for vocab_size ${config.vocabSize}`);

@@ -191,7 +191,7 @@ export function pretrainingLosses(
   maskedPositions: tf.Tensor1D,
   maskedLabels: tf.Tensor1D,
   nspLabels: tf.Tensor1D,
-  training: boolean,
+  { training }: { training: boolean },
 ): LossTensors {
   const out = bertModelForward(w, config, inputs, { training });
   const hidden = config.hiddenSize;
@@ -226,7 +226,7 @@ export function evaluatePretraining(
     const results = tf.tidy(() => {
       const inputs = batchToTensors(batch.inputs);
       const t = batchTargets(batch);
-      const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, false);
+      const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, { training: false });
       return [l.mlmLoss, l.nspLoss, tf.argMax(l.mlmLogits, -1), tf.argMax(l.nspLogits, -1)];
     });
     const [mlmLoss, nspLoss] = [results[0].dataSync()[0], results[1].dataSync()[0]];
@@ -488,7 +488,7 @@ export function trainStep(model: BertForPreTraining, optimizer: AdamW, batch: Pr
   try {
     const { value, grads } = withSeededMathRandom(dropoutRng, () =>
       tf.variableGrads(() => {
-        const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, dropout);
+        const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, { training: dropout });
         mlm = tf.keep(l.mlmLoss);
         nsp = tf.keep(l.nspLoss);
         predictions = tf.keep(tf.argMax(l.mlmLogits, -1));

@@ -60,3 +60,37 @@ describe("model: the tokenizer's output feeds the model without renaming", () =>
     }
   });
 });
+
+describe("model: no synchronous readback in the Keras layer's call (every batch of fit)", () => {
+  // tfjs-backend-wasm's own GatherV2 kernel reads its indices back (for its bounds check); that is tfjs's, not
+  // ours, so only readbacks called from outside tfjs's packages count here.
+  it("BertLayer.apply makes no readback of its own; BertModel.forward still checks the ids (and reads)", async () => {
+    await ready();
+    const config = bertConfig("tiny", { vocabSize: 50, maxPositionEmbeddings: 16 });
+    const model = await BertModel.create(config, { seed: 2 });
+    const layer = new BertLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
+    const ids = tf.tensor2d([[2, 7, 9, 3]], [1, 4], "int32");
+    const mask = tf.onesLike(ids);
+    const segments = tf.zerosLike(ids);
+    tf.dispose(layer.apply([ids, mask, segments]) as tf.Tensor[]); // builds the layer
+    const backend = tf.backend() as unknown as { readSync: (...args: unknown[]) => unknown };
+    const readSync = backend.readSync;
+    let reads = 0;
+    backend.readSync = function (this: unknown, ...args: unknown[]) {
+      const stack = new Error("read").stack ?? "";
+      if (!/tfjs-backend-wasm[\\/]src[\\/]kernels[\\/]/.test(stack)) reads++;
+      return readSync.apply(this, args);
+    };
+    try {
+      tf.dispose(layer.apply([ids, mask, segments]) as tf.Tensor[]);
+      assert.equal(reads, 0, "BertLayer.call read tensors back synchronously");
+      const out = model.forward({ inputIds: ids, inputMask: mask, segmentIds: segments });
+      tf.dispose([out.pooledOutput, out.sequenceOutput]);
+      assert.ok(reads > 0, "forward's id check should read the ids (this proves the counter works)");
+    } finally {
+      backend.readSync = readSync;
+      tf.dispose([ids, mask, segments]);
+      model.dispose();
+    }
+  });
+});

@@ -16,14 +16,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeGemm } from "../../native";
-import { _FusedMatMul, fusedMatMulConfig } from "./_FusedMatMul";
-import { BatchMatMul, batchMatMulConfig } from "./BatchMatMul";
-import { Cast, castConfig } from "./Cast";
-import { BertlabGelu, BertlabLayerNorm, geluConfig, layerNormConfig } from "./fused_bert_ops";
-import { Identity, identityConfig } from "./Identity";
-import { Sum, sumConfig } from "./Sum";
-import { UnsortedSegmentSum, unsortedSegmentSumConfig } from "./UnsortedSegmentSum";
-import { originalWasmKernel } from "./transpose_operand";
+import { _FusedMatMul, fusedMatMulConfig } from "./fused-mat-mul";
+import { BatchMatMul, batchMatMulConfig } from "./batch-mat-mul";
+import { Cast, castConfig } from "./cast";
+import { BertlabGelu, BertlabLayerNorm, geluConfig, layerNormConfig } from "./fused-bert-ops";
+import { Identity, identityConfig } from "./identity";
+import { Sum, sumConfig } from "./sum";
+import { UnsortedSegmentSum, unsortedSegmentSumConfig } from "./unsorted-segment-sum";
+import { originalWasmKernel } from "./transpose-operand";
 
 /** Names of the wasm kernels bertlab provides or wraps. */
 export const WASM_TRAINING_KERNELS: readonly string[] = [UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Identity, Cast, Sum];
@@ -91,4 +91,4 @@ export function registerWasmTrainingKernels(options: WasmKernelOptions = {}): Wa
 }
 
 export { UnsortedSegmentSum, BatchMatMul, _FusedMatMul, Identity, Cast, Sum, BertlabLayerNorm, BertlabGelu };
-export { sparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyWithLogits } from "./SparseSoftmaxCrossEntropyWithLogits";
+export { sparseSoftmaxCrossEntropy, SparseSoftmaxCrossEntropyWithLogits } from "./sparse-softmax-cross-entropy-with-logits";

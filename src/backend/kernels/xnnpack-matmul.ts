@@ -9,8 +9,8 @@
  * and swaps wide ones; the arithmetic, and so every value, is the original kernel's.
  */
 import * as tf from "@tensorflow/tfjs";
-import { MatMulInputs, transposeInnerDims, WasmKernelArgs, WasmKernelFunc } from "./transpose_operand";
-import type { WasmBackend } from "./wasm_heap";
+import { MatMulInputs, transposeInnerDims, WasmKernelArgs, WasmKernelFunc } from "./transpose-operand";
+import type { WasmBackend } from "./wasm-heap";
 
 /** Products with N at least this many times M (and big enough to matter) run transposed. */
 const SWAP_RATIO = 8;

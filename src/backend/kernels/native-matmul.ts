@@ -11,7 +11,7 @@ export function isRowBias(bias: tf.TensorInfo | undefined, n: number): bias is t
 }
 import * as tf from "@tensorflow/tfjs";
 import type { NativeGemm } from "../../native";
-import type { WasmBackend } from "./wasm_heap";
+import type { WasmBackend } from "./wasm-heap";
 
 /** Offset (in elements) of each output batch's operand, following numpy-style batch broadcasting. */
 function batchOffsets(batchShape: number[], outBatch: number[], matrixSize: number): Float64Array {

@@ -5,7 +5,7 @@
  * product. The matmul gradients always set one of the flags, so training pays for it.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WasmBackend } from "./wasm_heap";
+import type { WasmBackend } from "./wasm-heap";
 
 export interface MatMulInputs {
   a: tf.TensorInfo;

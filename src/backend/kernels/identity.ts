@@ -7,8 +7,8 @@
  * and saves a copy of every activation in a training step.
  */
 import * as tf from "@tensorflow/tfjs";
-import { originalWasmKernel } from "./transpose_operand";
-import { asWasmBackend } from "./wasm_heap";
+import { originalWasmKernel } from "./transpose-operand";
+import { asWasmBackend } from "./wasm-heap";
 
 export const Identity = "Identity";
 

@@ -6,8 +6,8 @@
  * tensors are immutable. Real conversions go to the original kernel.
  */
 import * as tf from "@tensorflow/tfjs";
-import { originalWasmKernel } from "./transpose_operand";
-import { asWasmBackend } from "./wasm_heap";
+import { originalWasmKernel } from "./transpose-operand";
+import { asWasmBackend } from "./wasm-heap";
 
 export const Cast = "Cast";
 

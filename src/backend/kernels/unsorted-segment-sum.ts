@@ -6,7 +6,7 @@
  * as on the cpu backend (TensorFlow drops negative ids the same way).
  */
 import * as tf from "@tensorflow/tfjs";
-import { asWasmBackend } from "./wasm_heap";
+import { asWasmBackend } from "./wasm-heap";
 
 export const UnsortedSegmentSum = "UnsortedSegmentSum";
 

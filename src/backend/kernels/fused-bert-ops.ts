@@ -9,7 +9,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { NativeGemm } from "../../native";
-import { asWasmBackend } from "./wasm_heap";
+import { asWasmBackend } from "./wasm-heap";
 
 export const BertlabLayerNorm = "BertlabLayerNorm";
 export const BertlabGelu = "BertlabGelu";

@@ -7,8 +7,8 @@
  * original kernel.
  */
 import * as tf from "@tensorflow/tfjs";
-import { originalWasmKernel } from "./transpose_operand";
-import { asWasmBackend } from "./wasm_heap";
+import { originalWasmKernel } from "./transpose-operand";
+import { asWasmBackend } from "./wasm-heap";
 
 export const Sum = "Sum";
 

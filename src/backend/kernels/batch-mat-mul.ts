@@ -5,9 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeGemm } from "../../native";
-import { nativeBatchMatMul } from "./native_matmul";
-import { WasmKernelFunc } from "./transpose_operand";
-import { xnnpackBatchMatMul } from "./xnnpack_matmul";
+import { nativeBatchMatMul } from "./native-matmul";
+import { WasmKernelFunc } from "./transpose-operand";
+import { xnnpackBatchMatMul } from "./xnnpack-matmul";
 
 export const BatchMatMul = "BatchMatMul";
 

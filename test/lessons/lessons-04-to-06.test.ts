@@ -4,7 +4,7 @@
  * - each lesson runs top to bottom in a real tslab kernel within its budget, shows its figures
  *   (plotly bundles), and every hand-built-equals-library assertion in it ran and passed;
  * Their exercises are graded (solutions full marks, generated exercises zero) with the whole course in
- * lessons.test.ts, in one bertlab-grader run.
+ * lessons-01-to-03.test.ts, in one bertlab-grader run.
  * Lessons not written yet are skipped by name, so the suite grows with the course.
  */
 import assert from "node:assert/strict";
@@ -87,7 +87,7 @@ for (const lesson of LESSONS) {
       if (calls > 0) assert.equal(passed, calls, `${calls} assertClose checks in the source, ${passed} reported passing`);
     });
   });
-  // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons.test.ts.
+  // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons-01-to-03.test.ts.
 }
 
 describe("lesson 04-encoder-internals: its checks can fail", function () {

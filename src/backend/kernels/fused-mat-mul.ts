@@ -12,9 +12,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { nativeGemm } from "../../native";
-import { isRowBias, nativeBatchMatMul } from "./native_matmul";
-import { originalWasmKernel, WasmKernelFunc, withPlainOperands } from "./transpose_operand";
-import type { WasmBackend } from "./wasm_heap";
+import { isRowBias, nativeBatchMatMul } from "./native-matmul";
+import { originalWasmKernel, WasmKernelFunc, withPlainOperands } from "./transpose-operand";
+import type { WasmBackend } from "./wasm-heap";
 
 export const _FusedMatMul = "_FusedMatMul";
 
