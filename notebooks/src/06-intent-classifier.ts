@@ -8,7 +8,7 @@
 // from one utterance, by putting one dense layer on BERT's `pooled_output` and training the whole model.
 //
 // **You will learn to**
-// - load the course's bilingual intent dataset and the shipped checkpoint as a Keras-style `BertLayer`;
+// - load the course's bilingual intent dataset and the shipped checkpoint as a Keras layer, `BertKerasLayer`;
 // - encode utterances into `input_word_ids`, `input_mask` and `segment_ids`;
 // - build the classifier exactly as the seed does: `dropout(0.2)` on `pooledOutput`, a `dense(numIntents, softmax)`,
 //   and `tf.model` connecting the three inputs to the output;
@@ -27,7 +27,7 @@
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import {
-  loadBuiltinIntents, BertLayer, BertTokenizer, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
+  loadBuiltinIntents, BertKerasLayer, BertTokenizer, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
   accuracy, classificationReport, chooseOosThreshold, oosReport, createProgress, linearWarmupDecay, display,
   showTokenTable, showConfusionMatrix, showBarChart, showTopK, liveLineChart,
 } from "bertlab";
@@ -40,7 +40,7 @@ const numIntents = labels.length;
 // %% [markdown]
 // ## 2. The pretrained BERT as a Keras layer
 //
-// The seed loads BERT from TF-Hub as a `KerasLayer`; bertlab's `BertLayer.fromPretrained` does the same from the
+// The seed loads BERT from TF-Hub as a `KerasLayer`; bertlab's `BertKerasLayer.fromPretrained` does the same from the
 // shipped checkpoint, with its tokenizer. Without the checkpoint, the cell falls back to a **randomly initialised**
 // BERT-mini: then this lesson shows fine-tuning *without* pretraining. Do not assume that the pretrained one wins by
 // much at this scale: section 7b puts the shipped checkpoint beside the same network trained from scratch, and the
@@ -60,8 +60,8 @@ const tokenizer: BertTokenizer = shipped !== undefined
   ? await BertTokenizer.fromPretrained(shipped)
   : trainWordPiece([`${builtinCorpusDir()}/en`, `${builtinCorpusDir()}/ko`].flatMap(corpusFiles).map((f) => fs.readFileSync(f, "utf8")), { vocabSize: 8000, lowercase: false }).tokenizer;
 const bertLayer = shipped !== undefined
-  ? await BertLayer.fromPretrained(shipped, { name: "bert" })
-  : new BertLayer({ bertConfig: bertConfig("mini", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: 128 }), name: "bert" });
+  ? await BertKerasLayer.fromPretrained(shipped, { name: "bert" })
+  : new BertKerasLayer({ bertConfig: bertConfig("mini", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: 128 }), name: "bert" });
 console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no shipped checkpoint: BERT-mini with random weights");
 ({ layers: bertLayer.bertConfig.numHiddenLayers, hidden: bertLayer.bertConfig.hiddenSize, vocab: bertLayer.bertConfig.vocabSize });
 

@@ -1,5 +1,6 @@
 /**
- * BertLayer: BERT as one tfjs-layers layer, used the way the seed course used TF-Hub's KerasLayer:
+ * BertKerasLayer: the whole BERT as one tfjs-layers layer, used the way the seed course used TF-Hub's
+ * KerasLayer. (Hugging Face's `BertLayer` is one encoder layer, here `encoderLayer`; hence the name.)
  *
  *   const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask, segmentIds]);
  *
@@ -43,8 +44,8 @@ function initializerFor(spec: WeightSpec, config: BertConfig): tf.serialization.
   }
 }
 
-export class BertLayer extends tf.layers.Layer {
-  static className = "BertLayer";
+export class BertKerasLayer extends tf.layers.Layer {
+  static className = "BertKerasLayer";
   readonly bertConfig: BertConfig;
   private pretrainedWeights?: Map<string, LoadedTensor | tf.Tensor>;
   private readonly bertWeights = new Map<string, tf.LayerVariable>();
@@ -55,13 +56,13 @@ export class BertLayer extends tf.layers.Layer {
     this.pretrainedWeights = args.initialWeights;
   }
 
-  /** A BertLayer holding a checkpoint's encoder weights (a directory in HF layout, or a Hub repo id). */
-  static async fromPretrained(source: string, opts: FromPretrainedOptions & { name?: string } = {}): Promise<BertLayer> {
+  /** A BertKerasLayer holding a checkpoint's encoder weights (a directory in HF layout, or a Hub repo id). */
+  static async fromPretrained(source: string, opts: FromPretrainedOptions & { name?: string } = {}): Promise<BertKerasLayer> {
     await ready();
     const dir = await resolveCheckpointDir(source, opts);
     const config = readCheckpointConfig(dir);
     const { tensors } = loadCheckpoint(dir, bertModelWeightSpecs(config));
-    return new BertLayer({ bertConfig: config, initialWeights: tensors, trainable: opts.trainable, name: opts.name });
+    return new BertKerasLayer({ bertConfig: config, initialWeights: tensors, trainable: opts.trainable, name: opts.name });
   }
 
   build(): void {
@@ -89,7 +90,7 @@ export class BertLayer extends tf.layers.Layer {
    * (after `apply` in a model). Returns the names it re-initialised.
    */
   reinitialize(prefixes: readonly string[], seed?: number): string[] {
-    if (!this.built) throw new Error("BertLayer.reinitialize: the layer is not built yet; apply it to the inputs (or build a model) first");
+    if (!this.built) throw new Error("BertKerasLayer.reinitialize: the layer is not built yet; apply it to the inputs (or build a model) first");
     return reinitializeWeights(bertModelWeightSpecs(this.bertConfig), this.bertConfig, prefixes, (name, value) => this.bertWeights.get(name)!.write(value), seed);
   }
 
@@ -106,7 +107,7 @@ export class BertLayer extends tf.layers.Layer {
   call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor[] {
     return tf.tidy(() => {
       if (!Array.isArray(inputs) || inputs.length !== 3) {
-        throw new Error("BertLayer expects three inputs: [input_word_ids, input_mask, segment_ids]");
+        throw new Error("BertKerasLayer expects three inputs: [input_word_ids, input_mask, segment_ids]");
       }
       const [inputWordIds, inputMask, segmentIds] = inputs;
       const weights = { get: (name: string) => this.bertWeights.get(name)?.read() };
@@ -123,4 +124,13 @@ export class BertLayer extends tf.layers.Layer {
   }
 }
 
+tf.serialization.registerClass(BertKerasLayer);
+
+/**
+ * The old name of `BertKerasLayer`; models saved under it still load.
+ * @deprecated use `BertKerasLayer` (in Hugging Face, `BertLayer` is one encoder layer); kept for one release.
+ */
+export class BertLayer extends BertKerasLayer {
+  static className = "BertLayer";
+}
 tf.serialization.registerClass(BertLayer);

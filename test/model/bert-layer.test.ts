@@ -1,15 +1,15 @@
 /**
- * BertLayer inside a tfjs-layers model, as the intent-classifier lesson builds it: fit with BERT
+ * BertKerasLayer inside a tfjs-layers model, as the intent-classifier lesson builds it: fit with BERT
  * trainable or frozen, save and load back through tf.loadLayersModel.
  * Training runs on the cpu backend (wasm's gather gradient is being added separately).
  */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../../src/backend";
-import { BertLayer, BertModel, bertConfig } from "../../src/model";
+import { BertKerasLayer, BertLayer, BertModel, bertConfig } from "../../src/model";
 import { fixture, maxAbsDiff, TINY } from "./helpers";
 
-function intentModel(bert: BertLayer, numIntents = 3): tf.LayersModel {
+function intentModel(bert: BertKerasLayer, numIntents = 3): tf.LayersModel {
   const inputWordIds = tf.input({ shape: [null], dtype: "int32", name: "input_word_ids" });
   const inputMask = tf.input({ shape: [null], dtype: "int32", name: "input_mask" });
   const segmentIds = tf.input({ shape: [null], dtype: "int32", name: "segment_ids" });
@@ -33,7 +33,7 @@ function batch(): { x: tf.Tensor[]; y: tf.Tensor } {
   };
 }
 
-function bertSnapshot(layer: BertLayer): Float32Array[] {
+function bertSnapshot(layer: BertKerasLayer): Float32Array[] {
   return layer.getWeights().map((w) => w.dataSync() as Float32Array);
 }
 
@@ -41,7 +41,7 @@ function changed(a: Float32Array[], b: Float32Array[]): boolean {
   return a.some((arr, i) => arr.some((v, j) => v !== b[i][j]));
 }
 
-describe("model: BertLayer (tfjs-layers)", () => {
+describe("model: BertKerasLayer (tfjs-layers)", () => {
   let previous = "";
   before(async () => {
     await ready();
@@ -53,9 +53,9 @@ describe("model: BertLayer (tfjs-layers)", () => {
   });
 
   it("outputs [pooled_output, sequence_output] equal to BertModel's", async () => {
-    const layer = await BertLayer.fromPretrained(TINY);
+    const layer = await BertKerasLayer.fromPretrained(TINY);
     const model = intentModel(layer);
-    assert.deepEqual(model.layers.find((l) => l instanceof BertLayer)!.outputShape, [
+    assert.deepEqual(model.layers.find((l) => l instanceof BertKerasLayer)!.outputShape, [
       [null, 64],
       [null, null, 64],
     ]);
@@ -73,7 +73,7 @@ describe("model: BertLayer (tfjs-layers)", () => {
 
   it("fine-tunes with model.fit when trainable, and stays fixed when frozen", async () => {
     for (const trainable of [true, false]) {
-      const layer = await BertLayer.fromPretrained(TINY, { trainable });
+      const layer = await BertKerasLayer.fromPretrained(TINY, { trainable });
       const model = intentModel(layer);
       const before = bertSnapshot(layer);
       const { x, y } = batch();
@@ -87,7 +87,7 @@ describe("model: BertLayer (tfjs-layers)", () => {
   });
 
   it("survives model.save + tf.loadLayersModel with its config and weights", async () => {
-    const layer = new BertLayer({
+    const layer = new BertKerasLayer({
       bertConfig: bertConfig({ vocabSize: 120, hiddenSize: 32, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 48, maxPositionEmbeddings: 32 }),
       name: "bert",
     });
@@ -100,18 +100,26 @@ describe("model: BertLayer (tfjs-layers)", () => {
       }),
     );
     const topology = JSON.stringify(artifacts!.modelTopology);
-    assert.match(topology, /"class_name":"BertLayer"/);
+    assert.match(topology, /"class_name":"BertKerasLayer"/);
     assert.match(topology, /"hidden_size":32/);
     const loaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
-    const restored = loaded.layers.find((l) => l instanceof BertLayer) as BertLayer;
-    assert.ok(restored, "the loaded model has a BertLayer");
+    const restored = loaded.layers.find((l) => l instanceof BertKerasLayer) as BertKerasLayer;
+    assert.ok(restored, "the loaded model has a BertKerasLayer");
     assert.equal(restored.bertConfig.hiddenSize, 32);
     const { x } = batch();
     const a = model.predict(x) as tf.Tensor;
     const b = loaded.predict(x) as tf.Tensor;
     assert.ok(maxAbsDiff(a, b.arraySync()) < 1e-6);
-    tf.dispose([a, b, ...x]);
+    // A model saved under the old class name (BertLayer) still loads, as a BertKerasLayer.
+    const oldTopology = JSON.parse(topology.replace(/"class_name":"BertKerasLayer"/g, '"class_name":"BertLayer"')) as tf.io.ModelArtifacts["modelTopology"];
+    const old = await tf.loadLayersModel(tf.io.fromMemory({ ...artifacts!, modelTopology: oldTopology }));
+    const oldLayer = old.layers.find((l) => l instanceof BertKerasLayer);
+    assert.ok(oldLayer instanceof BertLayer, "the deprecated name loads as its alias class");
+    const c = old.predict(x) as tf.Tensor;
+    assert.ok(maxAbsDiff(a, c.arraySync()) < 1e-6);
+    tf.dispose([a, b, c, ...x]);
     model.dispose();
     loaded.dispose();
+    old.dispose();
   });
 });

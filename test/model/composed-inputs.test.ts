@@ -8,7 +8,7 @@ import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import ts from "typescript";
 import { ready } from "../../src/backend";
-import { bertConfig, BertLayer, BertModel } from "../../src/model";
+import { bertConfig, BertKerasLayer, BertModel } from "../../src/model";
 import { trainWordPiece } from "../../src/tokenization/train-wordpiece";
 
 function typeErrors(file: string): string[] {
@@ -28,7 +28,7 @@ describe("model: the tokenizer's output feeds the model without renaming", () =>
     assert.ok(wrong.some((m) => /inputIds/.test(m)), `expected a type error naming inputIds, got: ${wrong.join(" | ")}`);
   });
 
-  it("forward(tokenizer.toTensors(texts)) equals the Keras BertLayer on [inputIds, inputMask, segmentIds], and HF names work", async () => {
+  it("forward(tokenizer.toTensors(texts)) equals the Keras BertKerasLayer on [inputIds, inputMask, segmentIds], and HF names work", async () => {
     await ready();
     const { tokenizer } = trainWordPiece(["wake me up at seven tomorrow", "is it going to rain in seoul", "take an umbrella with you"], { vocabSize: 120, minFrequency: 1 });
     const config = bertConfig("tiny", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: 32 });
@@ -39,7 +39,7 @@ describe("model: the tokenizer's output feeds the model without renaming", () =>
     assert.equal(inputs.inputWordIds, inputs.inputIds, "the deprecated alias is the same tensor");
     const out = model.forward(inputs);
     const hf = model.forward({ inputIds: inputs.inputIds, attentionMask: inputs.inputMask, tokenTypeIds: inputs.segmentIds });
-    const layer = new BertLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
+    const layer = new BertKerasLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
     const [pooled, sequence] = layer.apply([inputs.inputIds, inputs.inputMask, inputs.segmentIds]) as tf.Tensor[];
     try {
       for (const [name, a, b] of [
@@ -64,11 +64,11 @@ describe("model: the tokenizer's output feeds the model without renaming", () =>
 describe("model: no synchronous readback in the Keras layer's call (every batch of fit)", () => {
   // tfjs-backend-wasm's own GatherV2 kernel reads its indices back (for its bounds check); that is tfjs's, not
   // ours, so only readbacks called from outside tfjs's packages count here.
-  it("BertLayer.apply makes no readback of its own; BertModel.forward still checks the ids (and reads)", async () => {
+  it("BertKerasLayer.apply makes no readback of its own; BertModel.forward still checks the ids (and reads)", async () => {
     await ready();
     const config = bertConfig("tiny", { vocabSize: 50, maxPositionEmbeddings: 16 });
     const model = await BertModel.create(config, { seed: 2 });
-    const layer = new BertLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
+    const layer = new BertKerasLayer({ bertConfig: config, initialWeights: new Map(model.namedWeights) });
     const ids = tf.tensor2d([[2, 7, 9, 3]], [1, 4], "int32");
     const mask = tf.onesLike(ids);
     const segments = tf.zerosLike(ids);
@@ -83,7 +83,7 @@ describe("model: no synchronous readback in the Keras layer's call (every batch 
     };
     try {
       tf.dispose(layer.apply([ids, mask, segments]) as tf.Tensor[]);
-      assert.equal(reads, 0, "BertLayer.call read tensors back synchronously");
+      assert.equal(reads, 0, "BertKerasLayer.call read tensors back synchronously");
       const out = model.forward({ inputIds: ids, inputMask: mask, segmentIds: segments });
       tf.dispose([out.pooledOutput, out.sequenceOutput]);
       assert.ok(reads > 0, "forward's id check should read the ids (this proves the counter works)");

@@ -1,7 +1,7 @@
 /** BertModel.reinitialize: fresh weights for the named parts only, for few-sample fine-tuning. */
 import { strict as assert } from "node:assert";
 import * as tf from "@tensorflow/tfjs";
-import { BertLayer, BertModel } from "../../src/model";
+import { BertKerasLayer, BertModel } from "../../src/model";
 import { TINY } from "./helpers";
 
 describe("model: reinitialize", () => {
@@ -42,9 +42,9 @@ describe("model: reinitialize", () => {
   });
 });
 
-describe("model: BertLayer.reinitialize (the Keras layer, as lesson 06 uses it)", () => {
+describe("model: BertKerasLayer.reinitialize (the Keras layer, as lesson 06 uses it)", () => {
   it("re-initialises the same weights to the same values as BertModel.reinitialize, and nothing else", async () => {
-    const layer = await BertLayer.fromPretrained(TINY);
+    const layer = await BertKerasLayer.fromPretrained(TINY);
     assert.throws(() => layer.reinitialize(["pooler."]), /not built yet/);
     const inputs = ["input_word_ids", "input_mask", "segment_ids"].map((name) => tf.input({ shape: [8], dtype: "int32", name }));
     layer.apply(inputs);
@@ -55,7 +55,7 @@ describe("model: BertLayer.reinitialize (the Keras layer, as lesson 06 uses it)"
     const fromModel = model.reinitialize(prefixes, 5);
     assert.deepEqual(fromLayer, fromModel);
     const layerValues = new Map(layer.weights.map((w) => [w.originalName.split("/").pop()!, w.read().dataSync()]));
-    for (const [name, v] of model.namedWeights) assert.deepEqual(layerValues.get(name), v.dataSync(), `${name} differs between BertLayer and BertModel`);
+    for (const [name, v] of model.namedWeights) assert.deepEqual(layerValues.get(name), v.dataSync(), `${name} differs between BertKerasLayer and BertModel`);
     model.dispose();
   });
 });
