@@ -4,6 +4,7 @@
  * equals its Keras twin, and Hugging Face's input names are accepted.
  */
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import ts from "typescript";
@@ -26,6 +27,24 @@ describe("model: the tokenizer's output feeds the model without renaming", () =>
     assert.deepEqual(typeErrors(path.join(dir, "composed-inputs.ts")), []);
     const wrong = typeErrors(path.join(dir, "wrong-inputs.ts"));
     assert.ok(wrong.some((m) => /inputIds/.test(m)), `expected a type error naming inputIds, got: ${wrong.join(" | ")}`);
+  });
+
+  it("the README's library example type-checks against the library", function () {
+    this.timeout(120_000);
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## The library (`bertlab`)"));
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+    assert.ok(code, "README has a ```ts block in its library section");
+    const lines = code.split("\n");
+    const imports = lines.filter((l) => l.startsWith("import ")).map((l) => l.replace(/from "bertlab";/, 'from "../../../src";'));
+    const body = lines.filter((l) => !l.startsWith("import "));
+    const file = path.resolve(__dirname, "../fixtures/typecheck/readme-example.generated.ts");
+    fs.writeFileSync(file, `${imports.join("\n")}\nexport async function readmeExample(): Promise<void> {\n${body.join("\n")}\n}\n`);
+    try {
+      assert.deepEqual(typeErrors(file), []);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
   });
 
   it("forward(tokenizer.toTensors(texts)) equals the Keras BertKerasLayer on [inputIds, inputMask, segmentIds], and HF names work", async () => {
