@@ -10,6 +10,12 @@
  *   // %% [markdown]            a markdown cell; its lines are written as "// text"
  *   // %%                       a code cell
  *   // %% test id=q1 points=2   nbgrader metadata (solution notebooks): test | solution | locked, id=<grade_id>
+ *   // %% [markdown] lang=ko    the Korean twin of the markdown cell just before it
+ *
+ * Two editions come from one source: the English one skips the `lang=ko` cells; the Korean one
+ * (notebooks/ko/, solutions/ko/, exercises/ko/) puts each twin in place of its English cell. Code
+ * cells are shared, so the editions cannot drift. A source gets a Korean edition once it has any
+ * Korean cell; `missingKoreanTwins` lists the English markdown cells still without one.
  *
  * In solution notebooks every cell gets nbgrader metadata (schema v3); cells without a role are locked.
  * Outputs are always cleared. `--check` writes nothing and exits 1 if any built file is out of date.
@@ -17,7 +23,7 @@
  *   npx tsx scripts/build-notebooks.ts [--check] [name-prefix...]
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { formatNotebook, newNotebook, type NbCell, type Notebook } from "../src/notebook";
 import { releaseNotebook } from "../grader/src/assign";
@@ -33,11 +39,14 @@ export interface BuiltFile {
 
 type Role = "test" | "solution" | "locked";
 
+export type Lang = "en" | "ko";
+
 interface Marker {
   kind: "code" | "markdown";
   role?: Role;
   id?: string;
   points?: number;
+  lang?: Lang;
 }
 
 const MARKER = /^\/\/ %%(.*)$/;
@@ -49,6 +58,11 @@ function parseMarker(rest: string, where: string): Marker {
     if (w === "[markdown]") marker.kind = "markdown";
     else if (w === "test" || w === "solution" || w === "locked") marker.role = w;
     else if (w.startsWith("id=")) marker.id = w.slice(3);
+    else if (w.startsWith("lang=")) {
+      const lang = w.slice(5);
+      if (lang !== "ko") throw new Error(`${where}: lang=${lang} is not an edition (the source's own text is English; twins are lang=ko)`);
+      marker.lang = lang;
+    }
     else if (w.startsWith("points=")) {
       marker.points = Number(w.slice(7));
       if (!(marker.points >= 0)) throw new Error(`${where}: points must be a number >= 0, got "${w.slice(7)}"`);
@@ -56,6 +70,7 @@ function parseMarker(rest: string, where: string): Marker {
   }
   if (marker.role === "test" && marker.points === undefined) throw new Error(`${where}: a test cell needs points=N`);
   if (marker.role === "test" && marker.kind === "markdown") throw new Error(`${where}: a markdown cell cannot be a test cell`);
+  if (marker.lang !== undefined && marker.kind !== "markdown") throw new Error(`${where}: only markdown cells have language twins (code cells are shared by both editions)`);
   return marker;
 }
 
@@ -72,13 +87,14 @@ function stableId(name: string, index: number): string {
 }
 
 /** Parses one percent-format source into a notebook. `graded` adds nbgrader metadata to every cell. */
-export function parseSource(text: string, name: string, graded: boolean): Notebook {
+export function parseSource(text: string, name: string, graded: boolean, lang: Lang = "en"): Notebook {
   const lines = text.replace(/\r\n/g, "\n").split("\n");
   const cells: NbCell[] = [];
   let marker: Marker | undefined;
   let body: string[] = [];
   let markerLine = 0;
   const usedIds = new Set<string>();
+  let previousKind: "code" | "markdown" | "twin" | undefined;
   const flush = () => {
     if (marker === undefined) {
       if (trimBlankEnds(body).length > 0) throw new Error(`${name}: text before the first "// %%" cell marker`);
@@ -94,6 +110,14 @@ export function parseSource(text: string, name: string, graded: boolean): Notebo
       });
     }
     if (content.length === 0) throw new Error(`${where}: empty cell`);
+    if (marker.lang !== undefined) {
+      // A twin replaces the English cell just before it, keeping that cell's id and metadata.
+      if (previousKind !== "markdown") throw new Error(`${where}: a lang=${marker.lang} cell must directly follow the English markdown cell it translates`);
+      previousKind = "twin";
+      if (lang === marker.lang) cells[cells.length - 1] = { ...cells[cells.length - 1], source: content.join("\n") } as NbCell;
+      return;
+    }
+    previousKind = marker.kind;
     const index = cells.length;
     const metadata: Record<string, unknown> = {};
     if (graded) {
@@ -132,7 +156,27 @@ export function parseSource(text: string, name: string, graded: boolean): Notebo
     } else body.push(line);
   });
   flush();
-  return newNotebook(cells);
+  const nb = newNotebook(cells);
+  if (lang !== "en") nb.metadata = { ...nb.metadata, bertlab: { ...((nb.metadata as { bertlab?: object }).bertlab ?? {}), lang } };
+  return nb;
+}
+
+/** Source lines of English markdown cells that have no lang=ko twin yet. */
+export function missingKoreanTwins(text: string): number[] {
+  const lines = text.replace(/\r\n/g, "\n").split("\n");
+  const markers = lines.map((l, i) => ({ line: i + 1, m: MARKER.exec(l) })).filter((x) => x.m !== null);
+  const missing: number[] = [];
+  markers.forEach((x, k) => {
+    const words = x.m![1];
+    if (!/\[markdown\]/.test(words) || /lang=/.test(words)) return;
+    const next = markers[k + 1];
+    if (!next || !/lang=ko/.test(next.m![1])) missing.push(x.line);
+  });
+  return missing;
+}
+
+function hasKorean(text: string): boolean {
+  return /^\/\/ %%.*\blang=ko\b/m.test(text);
 }
 
 function sources(dir: string, filter: string[]): string[] {
@@ -147,15 +191,20 @@ export function buildAll(filter: string[] = []): BuiltFile[] {
   const out: BuiltFile[] = [];
   for (const f of sources(LESSON_SRC, filter)) {
     const name = f.replace(/\.ts$/, ".ipynb");
-    const nb = parseSource(readFileSync(path.join(LESSON_SRC, f), "utf8"), name, false);
-    out.push({ file: path.join(ROOT, "notebooks", name), text: formatNotebook(nb) });
+    const text = readFileSync(path.join(LESSON_SRC, f), "utf8");
+    out.push({ file: path.join(ROOT, "notebooks", name), text: formatNotebook(parseSource(text, name, false)) });
+    if (hasKorean(text)) out.push({ file: path.join(ROOT, "notebooks", "ko", name), text: formatNotebook(parseSource(text, name, false, "ko")) });
   }
   for (const f of sources(SOLUTION_SRC, filter)) {
     const name = f.replace(/\.ts$/, ".ipynb");
-    const nb = parseSource(readFileSync(path.join(SOLUTION_SRC, f), "utf8"), name, true);
-    out.push({ file: path.join(ROOT, "solutions", name), text: formatNotebook(nb) });
-    // The same release `bertlab-grader assign solutions/ --out exercises/` writes.
-    out.push({ file: path.join(ROOT, "exercises", name), text: formatNotebook(releaseNotebook(nb, name)) });
+    const text = readFileSync(path.join(SOLUTION_SRC, f), "utf8");
+    for (const lang of hasKorean(text) ? (["en", "ko"] as const) : (["en"] as const)) {
+      const nb = parseSource(text, name, true, lang);
+      const sub = lang === "en" ? [] : [lang];
+      out.push({ file: path.join(ROOT, "solutions", ...sub, name), text: formatNotebook(nb) });
+      // The same release `bertlab-grader assign solutions/ --out exercises/` writes.
+      out.push({ file: path.join(ROOT, "exercises", ...sub, name), text: formatNotebook(releaseNotebook(nb, name)) });
+    }
   }
   return out;
 }
@@ -182,6 +231,7 @@ function main(argv: string[]): void {
   for (const b of buildAll(filter)) {
     const old = existsSync(b.file) ? readFileSync(b.file, "utf8") : undefined;
     if (old === b.text) continue;
+    mkdirSync(path.dirname(b.file), { recursive: true });
     writeFileSync(b.file, b.text, "utf8");
     console.log(`wrote ${path.relative(ROOT, b.file)}`);
   }

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { cellSource } from "../../src/notebook";
 import { checkSource } from "../../grader/src/assign";
-import { parseSource } from "../../scripts/build-notebooks";
+import { missingKoreanTwins, parseSource } from "../../scripts/build-notebooks";
 
 const LESSON = ["// %% [markdown]", "// # Title", "//", "// Some *text*.", "", "// %%", "const x = 1;", "x", ""].join("\n");
 
@@ -70,4 +70,29 @@ describe("build-notebooks: parseSource", () => {
       assert.throws(() => parseSource(source, "x.ipynb", graded), message);
     });
   }
+});
+
+describe("build-notebooks: two editions from one source (lang=ko twins)", () => {
+  const BILINGUAL = [
+    "// %% [markdown]", "// # Tokenization", "// %% [markdown] lang=ko", "// # 토큰화 (tokenization)",
+    "// %%", "const x = 1;",
+    "// %% [markdown]", "// Untranslated.",
+  ].join("\n");
+
+  it("the English edition skips the twins; the Korean one puts each in place, with shared code cells and ids", () => {
+    const en = parseSource(BILINGUAL, "a.ipynb", false, "en");
+    const ko = parseSource(BILINGUAL, "a.ipynb", false, "ko");
+    assert.deepEqual(en.cells.map(cellSource), ["# Tokenization", "const x = 1;", "Untranslated."]);
+    assert.deepEqual(ko.cells.map(cellSource), ["# 토큰화 (tokenization)", "const x = 1;", "Untranslated."]);
+    assert.deepEqual(ko.cells.map((c) => c.id), en.cells.map((c) => c.id), "cell ids are the same in both editions");
+    assert.equal((ko.metadata as { bertlab?: { lang?: string } }).bertlab?.lang, "ko");
+    assert.equal((en.metadata as { bertlab?: { lang?: string } }).bertlab?.lang, undefined);
+    assert.deepEqual(missingKoreanTwins(BILINGUAL), [7], "the markdown cell on line 7 has no Korean twin");
+  });
+
+  it("a twin must follow the markdown cell it translates, and code cells have none", () => {
+    assert.throws(() => parseSource(["// %%", "x", "// %% [markdown] lang=ko", "// 번역"].join("\n"), "b.ipynb", false), /b\.ipynb:3: a lang=ko cell must directly follow the English markdown cell/);
+    assert.throws(() => parseSource(["// %% lang=ko", "x"].join("\n"), "c.ipynb", false), /c\.ipynb:1: only markdown cells have language twins/);
+    assert.throws(() => parseSource(["// %% [markdown] lang=fr", "// x"].join("\n"), "d.ipynb", false), /lang=fr is not an edition/);
+  });
 });
