@@ -16,6 +16,26 @@
 // sequences of up to 512 tokens (§A.2). Here a 2-layer, 128-hidden model trains for about a minute on a CPU. It will
 // learn frequent words and little else: the point is to see every moving part work, and to watch the loss fall.
 
+// %% [markdown] lang=ko
+// # 05 · 사전학습: 마스크 언어 모델과 다음 문장 예측
+//
+// BERT는 레이블이 없는 일반 텍스트에서 두 가지 자기지도(self-supervised) 과제로 학습해요(Devlin et al. 2019,
+// §3.1). 가려진 단어를 채우는 **마스크 언어 모델**(masked language model, **MLM**)과, 문장 B가 정말로
+// 문장 A 다음에 오는지 가려내는 **다음 문장 예측**(next sentence prediction, **NSP**)이에요. 이 레슨에서는
+// 코스 말뭉치(corpus)로 두 종류의 학습 예제를 모두 만들고, 두 손실(loss)을 직접 계산해 라이브러리의 값과 맞춰 본 다음, 작은
+// BERT를 짧게 사전학습(pretraining)하면서 손실 곡선을 실시간으로 지켜봐요.
+//
+// **학습 목표**
+// - 세그먼트 ID(segment ids)를 붙인 NSP 쌍 `[CLS] A [SEP] B [SEP]`를 절반은 IsNext, 절반은 NotNext로 만들 수 있습니다.
+// - 80/10/10 마스킹 규칙을 적용하고, BERT가 왜 모든 자리에 그냥 `[MASK]`를 넣지 않는지 설명할 수 있습니다.
+// - 마스크한 위치에서만 마스크 언어 모델 손실을 계산하고, NSP 손실도 계산할 수 있습니다.
+// - 짧은 사전학습을 실행하고, 손실 곡선을 읽고, 학습 전후의 MLM 예측을 비교할 수 있습니다.
+//
+// **규모는 솔직하게.** 원래 BERT-base 사전학습은 최대 512 토큰인 시퀀스 256개씩 100만 스텝을 학습했고, TPU 칩
+// 16개로 "4 days"(4일)가 걸렸어요(§A.2). 여기서는 2층, 은닉 크기(hidden size) 128인 모델을 CPU에서 1분쯤
+// 학습해요. 자주 나오는 단어는 배우겠지만 그 밖에는 거의 배우지 못해요. 핵심은 모든 구성 요소가 돌아가는 모습을 보고, 손실이 떨어지는
+// 것을 지켜보는 데 있어요.
+
 // %% [markdown]
 // ## Setup: tokenizer and corpus
 //
@@ -25,6 +45,16 @@
 // public dialogue, assistant and review text (`public/`, see `data/corpus/DATASHEET.md`) that the shipped checkpoint
 // was pretrained on. We use the shipped checkpoint's tokenizer when the checkout has it, and otherwise train a WordPiece
 // vocabulary on the course's part.
+
+// %% [markdown] lang=ko
+// ## 준비: 토크나이저와 말뭉치
+//
+// 코스 말뭉치(`data/corpus`)에는 영어와 한국어 문서가 들어 있어요. 한 줄에 한 문장, 문서 사이에는 빈 줄 하나를 두는
+// 형식으로, BERT의 `create_pretraining_data.py`가 쓰는 형식이에요. 말뭉치는 두 부분으로 되어 있어요. 하나는
+// 코스를 위해 쓴 문서 약 1,100개(`en/`, `ko/`)로, 모든 셀이 몇 초 안에 돌도록 이 레슨에서 쓰는 부분이에요. 다른 하나는
+// 공개된 대화·어시스턴트·리뷰 텍스트 문서 약 40,000개(67 MB, `public/`, `data/corpus/DATASHEET.md`
+// 참고)로, 함께 제공되는 체크포인트(checkpoint)가 사전학습에 쓴 부분이에요. 체크아웃에 그 체크포인트가 있으면 체크포인트의
+// 토크나이저(tokenizer)를 쓰고, 없으면 코스용 부분으로 WordPiece 어휘 집합(vocabulary)을 학습해요.
 
 // %%
 import * as tf from "@tensorflow/tfjs";
@@ -63,6 +93,20 @@ const vocab = pretrainingVocab(tokenizer);
 // (IsNext) or a piece of another document (NotNext), and truncates the pair to fit the length.
 // **Predict:** out of all pairs, what share will be NotNext?
 
+// %% [markdown] lang=ko
+// ## 1. 다음 문장 예측 쌍
+//
+// > "Specifically, when choosing the sentences A and B for each pretraining example, 50% of the time B is the actual
+// > next sentence that follows A (labeled as IsNext), and 50% of the time it is a random sentence from the corpus
+// > (labeled as NotNext)." (§3.1)
+// >
+// > 우리말 풀이: 구체적으로, 각 사전학습 예제의 문장 A와 B를 고를 때 50%는 B가 A 다음에 오는 실제 문장이고(IsNext로
+// > 레이블), 50%는 말뭉치에서 고른 무작위 문장입니다(NotNext로 레이블).
+//
+// `createNspPairs`는 한 문서의 문장들을 통째로 세그먼트 A에 담은 다음, 그 뒤에 이어지는 문장들(IsNext)이나 다른
+// 문서의 일부(NotNext)를 가져오고, 길이에 맞게 쌍을 잘라요(truncate).
+// **예측해 보세요:** 전체 쌍 가운데 NotNext는 몇 퍼센트쯤일까요?
+
 // %%
 const pairs = createNspPairs(tokenized, new Random(0), { maxSeqLength: 64 });
 const notNext = pairs.filter((p) => p.isRandomNext).length;
@@ -71,6 +115,10 @@ const notNext = pairs.filter((p) => p.isRandomNext).length;
 // %% [markdown]
 // A pair becomes BERT's input as `[CLS] A [SEP] B [SEP]`, with segment id 0 for `[CLS]`, A and the first `[SEP]`, and
 // 1 for B and the last `[SEP]`. We build one by hand and check it against `buildPairInput`.
+
+// %% [markdown] lang=ko
+// 쌍은 `[CLS] A [SEP] B [SEP]` 형태로 BERT의 입력이 돼요. 세그먼트 ID는 `[CLS]`, A, 첫 번째 `[SEP]`에는 0이고,
+// B와 마지막 `[SEP]`에는 1이에요. 하나를 직접 만들어 `buildPairInput`의 결과와 맞춰 봐요.
 
 // %%
 const example = pairs.find((p) => !p.isRandomNext && p.tokensA.length + p.tokensB.length < 30) ?? pairs[0];
@@ -105,6 +153,23 @@ showTokenTable({
 // We write the rule by hand, with the same seeded random generator, and check it picks exactly what the library's
 // `maskTokens` picks: the same positions, the same replacements.
 
+// %% [markdown] lang=ko
+// ## 2. 마스크 언어 모델: 80/10/10 규칙
+//
+// > "The training data generator chooses 15% of the token positions at random for prediction. If the i-th token is
+// > chosen, we replace the i-th token with (1) the [MASK] token 80% of the time (2) a random token 10% of the time
+// > (3) the unchanged i-th token 10% of the time." (§3.1)
+// >
+// > 우리말 풀이: 학습 데이터 생성기는 토큰 위치의 15%를 무작위로 골라 예측 대상으로 삼습니다. i번째 토큰이 골라지면
+// > 그 토큰을 (1) 80%는 [MASK] 토큰으로, (2) 10%는 무작위 토큰으로 바꾸고, (3) 10%는 바꾸지 않은 i번째 토큰 그대로 둡니다.
+//
+// 왜 항상 `[MASK]`를 넣지 않을까요? 모델을 미세조정(fine-tuning)하거나 실제로 쓸 때는 `[MASK]`가 전혀 나오지 않기
+// 때문이에요. `[MASK]` 위치로만 학습한 모델은 그 위치에서만 좋은 표현(representation)이 필요하다고 배울 수 있어요.
+// 10%는 그대로 두고 10%는 무작위 토큰으로 바꾸면, 나중에 실제로 그래야 하듯이 *모든* 토큰을 모델링할 수밖에 없게 돼요.
+//
+// 같은 시드(seed)를 준 난수 생성기로 규칙을 직접 작성하고, 라이브러리의 `maskTokens`와 정확히 같은 것을 고르는지
+// 확인해요. 위치도 같고, 바꾼 토큰도 같아야 해요.
+
 // %%
 function myMask(ids: number[], rng: Random): { inputIds: number[]; positions: number[]; labels: number[] } {
   const candidates = ids.map((id, i) => i).filter((i) => !vocab.specialIds.has(ids[i]));
@@ -133,6 +198,10 @@ console.log(tokenizer.convertIdsToTokens(library.inputIds).join(" "));
 // %% [markdown]
 // One sequence is too short to see the 80/10/10 split. Over all pairs of the corpus, the cell counts what happened
 // to each chosen position. **Predict** the three shares before you run it.
+
+// %% [markdown] lang=ko
+// 시퀀스 하나는 너무 짧아서 80/10/10 비율이 드러나지 않아요. 아래 셀은 말뭉치의 모든 쌍에 대해, 골라진 위치마다
+// 무슨 일이 일어났는지 세어요. 실행하기 전에 세 비율을 **예측해 보세요**.
 
 // %%
 const tally = { "[MASK]": 0, random: 0, unchanged: 0 };
@@ -172,6 +241,20 @@ showBarChart({
 // **Predict:** an untrained model spreads its guess evenly over the vocabulary. What MLM loss does that give?
 // (Hint: the cross-entropy of a uniform guess over V classes is ln V.)
 
+// %% [markdown] lang=ko
+// 비율이 80/10/10에 가깝게 나와요. (무작위 추첨이 원래 그 자리에 있던 바로 그 토큰을 뽑을 수도 있는데, 그러면
+// '그대로'(unchanged)로 집계돼요. 1/V 정도의 효과라서 여기서 보기에는 너무 작아요.)
+//
+// ## 3. 손실
+//
+// 마스크 언어 모델 헤드(head)는 **모든** 위치에서 토큰을 예측하지만, 손실에는 골라진 위치만 써요. 나머지 위치는
+// 입력에 그대로 보였으니, 그걸 예측하는 건 베끼기일 뿐이에요. MLM 손실은 마스크한 위치들에 대한 교차 엔트로피
+// (cross-entropy)의 평균이고, NSP 손실은 `pooled_output` 위에 있는 IsNext/NotNext 분류기의 교차 엔트로피예요.
+//
+// 새로 만든 (학습하지 않은) BERT-tiny(2층, 은닉 크기 128: d2l의 사전학습 크기)와 8쌍짜리 배치(batch)를 준비해요.
+// **예측해 보세요:** 학습하지 않은 모델은 어휘 집합 전체에 추측을 고르게 나눠요. 그러면 MLM 손실은 얼마가 될까요?
+// (힌트: V개 클래스에 대한 균등한 추측의 교차 엔트로피는 ln V예요.)
+
 // %%
 const model = await BertForPreTraining.create(bertConfig("tiny", { vocabSize: vocab.vocabSize, maxPositionEmbeddings: 64 }), { seed: 0 });
 const batch = makePretrainingBatch(pairs.slice(0, 8), vocab, new Random(3), { maxPredictions: 10, wholeWordMasking: false });
@@ -201,6 +284,11 @@ for (const [what, a, b] of [["MLM loss", myMlmLoss, libMlm], ["NSP loss", myNspL
 //
 // Take a sentence from the corpus, mask one word, and ask the untrained model for its top guesses.
 
+// %% [markdown] lang=ko
+// ## 4. 학습 전: 모델은 무엇으로 채울까요?
+//
+// 말뭉치에서 문장 하나를 가져와 단어 하나를 가리고, 학습하지 않은 모델에게 가장 유력한 추측들을 물어봐요.
+
 // %%
 // The first English sentence of the corpus that makes 8 to 24 tokens.
 const probeSentence = documents.flat().find((s) => /^[A-Za-z]/.test(s) && tokenizer.encode(s).length >= 8 && tokenizer.encode(s).length <= 24) ?? documents[0][0];
@@ -229,6 +317,14 @@ showTopK(topGuesses(model), { title: `Untrained model: guesses for "${probeAnswe
 // for evaluation), 80/10/10 masking, MLM + NSP loss, and an AdamW step with warm-up and linear decay. The chart below
 // updates in place while it trains. **Predict:** where will each loss start, and which will fall faster?
 
+// %% [markdown] lang=ko
+// ## 5. 짧은 사전학습 실행
+//
+// `pretrain`은 위 절들에서 한 일을 반복문 안에서 해요. 문서들로 NSP 쌍을 만들고(평가용으로 문서 몇 개는 떼어 둬요),
+// 80/10/10 마스킹을 하고, MLM + NSP 손실을 구한 뒤, 웜업(warm-up)과 선형 감쇠(linear decay)를 적용한 AdamW 스텝을
+// 밟아요. 아래 차트는 학습하는 동안 그 자리에서 갱신돼요. **예측해 보세요:** 각 손실은 어디서 시작하고, 어느 쪽이
+// 더 빨리 떨어질까요?
+
 // %%
 const STEPS = 60;
 const chart = liveLineChart({ series: ["MLM loss", "NSP loss"], title: "Pretraining BERT-tiny (live)", yTitle: "loss" });
@@ -248,6 +344,14 @@ const lastMlm = run.curves.mlmLoss.slice(-10).reduce((a, b) => a + b, 0) / 10;
 //
 // After the run, the same masked sentence:
 
+// %% [markdown] lang=ko
+// 그럴듯한 이야기 대신 셀이 출력한 숫자를 읽어 보세요. MLM 손실은 ln V 근처에서 시작해, 모델이 어떤 토큰이 자주
+// 나오는지 배우면서 떨어져요. NSP 손실은 ln 2 ≈ 0.693 언저리에 머무는데, 진짜 다음 문장과 무작위 문장을 구별하려면
+// 이보다 훨씬 많은 학습이 필요하기 때문이에요. 떼어 둔(held-out) MLM 정확도는 이 실행이 한 번도 보지 않은 문서에서
+// 측정한 값이에요.
+//
+// 학습이 끝난 뒤, 같은 마스크 문장을 다시 넣어 봐요.
+
 // %%
 showTopK(topGuesses(model), { title: `After ${run.steps} steps: guesses for "${probeAnswer}"`, highlight: [probeAnswer] });
 
@@ -260,6 +364,16 @@ showTopK(topGuesses(model), { title: `After ${run.steps} steps: guesses for "${p
 // sentences (`npm run pretrain`, `scripts/pretrain-shipped.ts`). Its held-out MLM accuracy rose from 11% at step 500 to
 // 25% at step 6,000 and was still rising (`models/bertlab-mini/MODEL_CARD.md`). When your checkout has it, the next
 // cell asks it the same question.
+
+// %% [markdown] lang=ko
+// 1분 학습한 모델은 문맥과 상관없이 대개 말뭉치에서 가장 자주 나오는 토큰을 추측해요. 이것이 유니그램 분포(unigram
+// distribution)이고, MLM이 가장 먼저 가르치는 것이에요. 함께 제공되는 체크포인트 `models/bertlab-mini`는 같은 방법을
+// 더 큰 모델에 적용해, 코스 말뭉치*와* 공개된 대화·리뷰 텍스트 67 MB로 6,000 스텝(코어 두 개로 1.8시간, 1,060만 토큰)
+// 학습한 것이에요. 전체 단어 마스킹(whole-word masking: 한 단어의 조각을 모두 함께 가리므로 `##ing`를 옆의 `play`로부터
+// 맞힐 수 없어요)을 썼고, 영어와 한국어 문장을 같은 수만큼 써서 학습한 16,000 조각짜리 어휘 집합을 썼어요
+// (`npm run pretrain`, `scripts/pretrain-shipped.ts`). 떼어 둔 데이터에서 잰 MLM 정확도는 500 스텝에서 11%였다가
+// 6,000 스텝에서 25%로 올랐고, 그때도 여전히 오르는 중이었어요(`models/bertlab-mini/MODEL_CARD.md`). 체크아웃에 이
+// 체크포인트가 있으면 다음 셀에서 같은 질문을 해 봐요.
 
 // %%
 if (shipped !== undefined) {
@@ -281,3 +395,16 @@ if (shipped !== undefined) {
 //
 // **Exercises:** `exercises/05-pretraining.ipynb` — the masking rule with a seeded generator, a masked-LM loss that
 // ignores unmasked positions, and NSP pair building. Next: lesson 06 fine-tunes BERT to classify intents.
+
+// %% [markdown] lang=ko
+// ## 요약
+// - NSP 쌍: `[CLS] A [SEP] B [SEP]`이며, 세그먼트 ID는 0 다음에 1이고, 절반은 B가 실제로 이어지는 문장입니다.
+// - MLM: 특수 토큰이 아닌 토큰의 15%를 고릅니다. 그중 80%는 `[MASK]`, 10%는 무작위 토큰이 되고 10%는 그대로 남습니다.
+//   이렇게 섞는 이유는 미세조정 입력에 `[MASK]`가 전혀 들어 있지 않기 때문입니다.
+// - MLM 손실은 골라진 위치에서만 계산하는 교차 엔트로피이고, NSP 손실은 풀링된 출력(pooled output)에 대한 2클래스
+//   교차 엔트로피입니다. 학습하지 않은 모델은 ln V와 ln 2 근처에서 시작합니다.
+// - CPU에서 1분 사전학습하면 MLM 손실이 움직이고 모델이 단어 빈도를 배웁니다. 논문은 TPU 칩 16개로 4일을 썼습니다.
+//   함께 제공되는 체크포인트는 그 사이 어딘가에 있습니다.
+//
+// **연습 문제:** `exercises/05-pretraining.ipynb` — 시드를 준 생성기로 구현하는 마스킹 규칙, 마스크하지 않은 위치를
+// 무시하는 마스크 언어 모델 손실, NSP 쌍 만들기. 다음: 레슨 06에서는 BERT를 미세조정해 의도를 분류합니다.

@@ -16,12 +16,42 @@
 // - evaluate with accuracy, per-intent F1 and a confusion matrix, then try your own sentences;
 // - (bonus) reject out-of-scope requests with a probability threshold.
 
+// %% [markdown] lang=ko
+// # 06 · BERT 미세조정(fine-tuning): 영어와 한국어 의도 분류기
+//
+// > "For each task, we simply plug in the task-specific inputs and outputs into BERT and fine-tune all the parameters
+// > end-to-end." (Devlin et al. 2019, §3.2)
+// >
+// > 우리말 풀이: 각 과제마다 그 과제에 맞는 입력과 출력을 BERT에 끼워 넣고, 모든 파라미터를 처음부터 끝까지(end-to-end)
+// > 미세조정하기만 하면 됩니다.
+//
+// 이 코스의 출발점인 원래 강의(seed)의 실습을 TypeScript로 옮긴 레슨이에요. 발화(utterance) 하나를 보고 사용자가
+// 원하는 것("알람 맞춰 줘", "잔액 확인해 줘")을 분류하는 의도 분류(intent classification)를 해요. BERT의
+// `pooled_output` 위에 밀집층(dense layer) 하나를 얹고, 모델 전체를 학습하는 방식이에요.
+//
+// **학습 목표**
+// - 코스의 이중 언어 의도 데이터셋을 불러오고, 함께 제공되는 체크포인트(checkpoint)를 Keras 레이어 `BertKerasLayer`로
+//   불러올 수 있습니다.
+// - 발화를 `input_word_ids`, `input_mask`, `segment_ids`로 인코딩할 수 있습니다.
+// - 원래 강의와 똑같이 분류기를 만들 수 있습니다. `pooledOutput`에 `dropout(0.2)`, 그 위에 `dense(numIntents, softmax)`,
+//   그리고 세 입력을 출력에 연결하는 `tf.model`입니다.
+// - 실시간 진행 막대와 곡선을 보면서 compile하고 fit할 수 있습니다.
+// - 정확도(accuracy), 의도별 F1, 혼동 행렬(confusion matrix)로 평가하고, 직접 만든 문장으로 시험해 볼 수 있습니다.
+// - (보너스) 확률 임계값으로 범위 밖(out-of-scope) 요청을 거부할 수 있습니다.
+
 // %% [markdown]
 // ## 1. The data
 //
 // `loadBuiltinIntents()` reads `data/intents`: short requests in English and Korean, each labelled with one intent
 // and assigned to a fixed train / validation / test split (see `data/intents/DATASHEET.md`). Some requests fit no
 // intent at all: they are kept apart as out-of-scope examples, used in the bonus section.
+
+// %% [markdown] lang=ko
+// ## 1. 데이터
+//
+// `loadBuiltinIntents()`는 `data/intents`를 읽어요. 영어와 한국어로 된 짧은 요청들인데, 각각 의도 하나로 레이블이
+// 붙어 있고 고정된 학습 / 검증 / 테스트 분할(train / validation / test split)에 배정되어 있어요(`data/intents/DATASHEET.md`
+// 참고). 어떤 의도에도 맞지 않는 요청도 있어요. 이런 요청은 범위 밖 예제로 따로 두었다가 보너스 절에서 써요.
 
 // %%
 import * as tf from "@tensorflow/tfjs";
@@ -48,6 +78,17 @@ const numIntents = labels.length;
 // cores, far from the 4 days on billions of words behind BERT's results. Read the numbers the cells print
 // (`BERTLAB_MODEL=<dir>` chooses another checkpoint).
 
+// %% [markdown] lang=ko
+// ## 2. Keras 레이어로 쓰는 사전학습된 BERT
+//
+// 원래 강의는 TF-Hub에서 BERT를 `KerasLayer`로 불러와요. bertlab의 `BertKerasLayer.fromPretrained`는 함께 제공되는
+// 체크포인트에서 토크나이저와 함께 같은 일을 해요. 체크포인트가 없으면 셀은 대신 **무작위로 초기화한** BERT-mini를 써요.
+// 그러면 이 레슨은 사전학습(pretraining) *없는* 미세조정을 보여 주게 돼요. 이 규모에서 사전학습된 모델이 크게 앞설
+// 거라고 가정하지 마세요. 7b 절에서는 함께 제공되는 체크포인트를 처음부터(from scratch) 학습한 같은 네트워크와 나란히
+// 놓고, 모델 카드(`models/bertlab-mini/MODEL_CARD.md`)에는 무엇으로 얼마나 오래 사전학습했는지 적혀 있어요. CPU 코어
+// 두 개로 몇 시간이었으니, BERT의 결과 뒤에 있는 수십억 단어에 대한 4일과는 거리가 멀어요. 셀이 출력하는 숫자를 읽어
+// 보세요(`BERTLAB_MODEL=<dir>`로 다른 체크포인트를 고를 수 있어요).
+
 // %%
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let shipped: string | undefined = process.env.BERTLAB_MODEL;
@@ -72,6 +113,13 @@ console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no ship
 // token, 0 for padding) and the segment ids (all 0: one sentence). **Predict:** how many of the 24 positions does a
 // typical Korean request fill, and how many requests are cut off?
 
+// %% [markdown] lang=ko
+// ## 3. 인코딩
+//
+// 발화는 하나하나 `SEQ_LEN`개 정수로 된 세 줄이 돼요. `[CLS] 토큰들 [SEP]` 다음에 `[PAD]`들이 이어지는 줄, 마스크
+// (토큰이면 1, 패딩(padding)이면 0), 그리고 세그먼트 ID(segment ids, 문장이 하나뿐이므로 모두 0)예요. **예측해 보세요:**
+// 전형적인 한국어 요청은 24개 위치 중 몇 개를 채우고, 잘리는 요청은 몇 개일까요?
+
 // %%
 const SEQ_LEN = 24;
 const encode = (texts: string[]) => tokenizer.toTensors(texts, { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" });
@@ -95,6 +143,12 @@ showTokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koE
 // The seed's three marked steps, line for line: apply a dropout layer (rate 0.2) to `pooled_output`; apply a dense
 // softmax layer with one unit per intent; connect the three inputs and the output into a model.
 
+// %% [markdown] lang=ko
+// ## 4. 원래 강의대로 만드는 분류기
+//
+// 원래 강의에 표시된 세 단계를 한 줄 한 줄 그대로 따라요. `pooled_output`에 드롭아웃(dropout) 층(비율 0.2)을 적용하고,
+// 의도마다 유닛이 하나씩인 소프트맥스(softmax) 밀집층을 적용한 다음, 세 입력과 출력을 연결해 모델을 만들어요.
+
 // %%
 const inputWordIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_word_ids" });
 const inputMask = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_mask" });
@@ -116,6 +170,12 @@ model.summary();
 //
 // The dense layer is random, so the model guesses. **Predict:** with 40 intents, what validation accuracy should an
 // untrained classifier get? We measure it, and check our own accuracy count against the library's `accuracy`.
+
+// %% [markdown] lang=ko
+// ## 5. 학습 전
+//
+// 밀집층은 무작위 상태라서 모델은 찍어서 맞혀요. **예측해 보세요:** 의도가 40개일 때, 학습하지 않은 분류기의 검증
+// 정확도는 얼마쯤 나와야 할까요? 직접 재어 보고, 우리가 센 정확도를 라이브러리의 `accuracy`와 맞춰 봐요.
 
 // %%
 function predictIds(x: { inputIds: tf.Tensor; inputMask: tf.Tensor; segmentIds: tf.Tensor }): { ids: number[]; maxProb: number[]; probs: tf.Tensor2D } {
@@ -147,6 +207,25 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 // One difference remains: `bertlab finetune` uses AdamW (weight decay 0.01) and clips gradients at norm 1; plain
 // Keras Adam does neither. The bar and the curves update in place while it trains. **Predict:** which will be higher
 // after the first epoch, training or validation accuracy? (Dropout is on while training and off for validation.)
+
+// %% [markdown] lang=ko
+// ## 6. compile과 fit
+//
+// 논문은 Adam으로 "2 to 4 epochs"(2~4 에포크(epoch)) 동안 미세조정하고, 작은 학습률(learning rate, BERT-base는 5e-5에서
+// 2e-5)을 처음에 웜업(warmup)한 뒤 선형으로 감쇠시켜요. 우리 BERT는 훨씬 작고 사전학습도 덜 되어 있어서, 대신
+// `bertlab finetune`의 레시피를 Keras 방식으로 따라요.
+//
+// 1. **풀러(pooler)와 맨 위 인코더 층을 다시 초기화해요.** 이 둘은 MLM과 NSP에 가장 특화된 부분이에요. 데이터가
+//    적을 때는 새로 초기화한 층이 미세조정이 더 잘 돼요(Zhang et al. 2021, "Revisiting Few-sample BERT Fine-tuning").
+// 2. **스케줄이 있는 Adam:** 학습률은 전체 스텝의 처음 10% 동안 5e-4까지 선형으로 오르고, 그다음 0까지 선형으로
+//    내려가요. tfjs의 Keras 옵티마이저에는 스케줄이 없어서, 콜백(callback)이 배치마다 시작 전에 학습률을 정해요.
+// 3. **최대 `EPOCHS` 에포크, 가장 좋은 에포크 보관:** 에포크가 끝날 때마다 검증 정확도를 재고, 가장 좋은 에포크의
+//    가중치를 복사해 두고, `PATIENCE` 에포크 동안 나아지지 않으면 멈춘 뒤, 가장 좋은 가중치를 되돌려 놓아요.
+//
+// 차이가 하나 남아 있어요. `bertlab finetune`은 AdamW(가중치 감쇠(weight decay) 0.01)를 쓰고 그래디언트를 노름 1로
+// 클리핑하지만, 일반 Keras Adam은 둘 다 하지 않아요. 학습하는 동안 진행 막대와 곡선이 그 자리에서 갱신돼요.
+// **예측해 보세요:** 첫 에포크가 끝났을 때 학습 정확도와 검증 정확도 중 어느 쪽이 더 높을까요? (드롭아웃은 학습할
+// 때는 켜져 있고 검증할 때는 꺼져 있어요.)
 
 // %%
 /** Adam whose learning rate a callback may change: tfjs keeps it in a protected field. */
@@ -213,6 +292,13 @@ accChart.finish();
 // matrix shows which intents are mistaken for which (rows: true intent, columns: predicted). We also compute the
 // macro-F1 by hand and check it against the library's report.
 
+// %% [markdown] lang=ko
+// ## 7. 테스트 분할로 평가하기
+//
+// 정확도만 보면 어떤 의도가 틀리는지 가려져요. 보고서는 의도마다 정밀도(precision), 재현율(recall), F1을 보여 주고,
+// 혼동 행렬은 어떤 의도가 어떤 의도로 잘못 분류되는지 보여 줘요(행: 실제 의도, 열: 예측한 의도). 매크로 F1(macro-F1)도
+// 직접 계산해서 라이브러리의 보고서와 맞춰 봐요.
+
 // %%
 const testTargets = toIds(data.test);
 const after = predictIds(testX);
@@ -249,11 +335,23 @@ showBarChart({ labels: f1Sorted.map((c) => c.label), values: f1Sorted.map((c) =>
 // utterances per intent and language, and saves the figures in `bench/results/finetune.json`. This cell draws them.
 // **Predict:** where should pretraining help most, with all the training data or with 5 examples per intent?
 
+// %% [markdown] lang=ko
+// ## 7b. 사전학습이 도움이 됐을까요?
+//
+// 실행 한 번으로는 알 수 없어요. 위의 정확도에는 사전학습이 준 것과 미세조정이 찾아낸 것이 섞여 있으니까요. 공정하게
+// 시험하려면 **같은 네트워크**를 같은 레시피와 데이터로 두 번, 한 번은 함께 제공되는 체크포인트에서, 한 번은 무작위
+// 가중치에서 미세조정하고, 둘 다 BERT를 전혀 모르는 모델인 n-gram 로지스틱 회귀와 비교해야 해요.
+// `npm run bench:finetune`이 바로 그 일을 언어별로, 전체 학습 분할과 의도·언어마다 발화 5개씩인 퓨샷(few-shot) 분할에서
+// 하고, 결과 수치를 `bench/results/finetune.json`에 저장해요. 이 셀은 그 수치를 그려요.
+// **예측해 보세요:** 사전학습은 어디서 가장 도움이 될까요? 학습 데이터를 전부 쓸 때일까요, 의도마다 예제를 5개만 쓸
+// 때일까요?
+
 // %%
 interface BenchRow { split: string; start: string; test_accuracy_en: number; test_accuracy_ko: number }
 interface BenchBaseline { test_accuracy_en: number; test_accuracy_ko: number }
 interface FinetuneBench { model: string; date: string; rows: BenchRow[]; baselines?: Record<string, { characters: BenchBaseline }> }
-const benchFile = "../bench/results/finetune.json";
+// Found from the course folder (data/corpus's grandparent), so the cell works from notebooks/ and notebooks/ko/.
+const benchFile = `${builtinCorpusDir()}/../../bench/results/finetune.json`;
 if (fs.existsSync(benchFile)) {
   const bench = JSON.parse(fs.readFileSync(benchFile, "utf8")) as FinetuneBench;
   const groups: { split: string; lang: "en" | "ko" }[] = ["full", "few-shot"].flatMap((split) => (["en", "ko"] as const).map((lang) => ({ split, lang })));
@@ -282,10 +380,21 @@ if (fs.existsSync(benchFile)) {
 // BERT's large gains came from days of pretraining on billions of words; ours had hours on tens of millions of
 // characters.
 
+// %% [markdown] lang=ko
+// 막대는 모델 카드(`models/bertlab-mini/MODEL_CARD.md`)와 함께 읽어 보세요. 체크포인트 막대가 처음부터 학습한(scratch)
+// 막대보다 높은 곳에서는 사전학습이 효과를 낸 것이고, 그렇지 않은 곳은 카드에 그 이유(얼마나 오래, 어떤 텍스트로
+// 사전학습했는지)가 적혀 있어요. BERT의 큰 향상은 수십억 단어에 대한 며칠간의 사전학습에서 나왔어요. 우리 모델은
+// 수천만 글자에 대해 몇 시간 사전학습했을 뿐이에요.
+
 // %% [markdown]
 // ## 8. Your own sentences
 //
 // Type a request in English or Korean into `mine` and run the cell. The bars show the three most likely intents.
+
+// %% [markdown] lang=ko
+// ## 8. 직접 만든 문장
+//
+// `mine`에 영어나 한국어로 요청을 입력하고 셀을 실행해 보세요. 막대는 가장 가능성이 높은 의도 세 개를 보여 줘요.
 
 // %%
 const mine = ["wake me up at 6 tomorrow", "이번 달 카드 값 얼마 나왔어?", "what's the weather like in Busan"];
@@ -305,6 +414,16 @@ mine.forEach((text, i) => {
 // requests, and catch as many out-of-scope ones as that allows. Then we report it on the test split. (A rule that
 // instead maximizes in-scope accuracy + out-of-scope recall, on our few out-of-scope examples, ends up rejecting most
 // in-scope requests.)
+
+// %% [markdown] lang=ko
+// ## 9. 보너스: "해당 없음"
+//
+// 소프트맥스는 "sing me a song"(노래 불러 줘)처럼 어떤 의도에도 해당하지 않는 요청에도 늘 어떤 의도든 하나를 골라요.
+// 간단한 방어책은(CLINC150, Larson et al. 2019처럼) 가장 높은 확률에 임계값을 두는 거예요. 그보다 낮으면 "범위 밖"
+// (out of scope)이라고 답해요. 임계값은 테스트 분할이 아니라 반드시 **검증** 분할에서, 미리 밝힌 목표에 맞춰 골라요.
+// 범위 안(in-scope) 검증 요청은 최대 **10%**까지만 거부하고, 그 범위에서 범위 밖 요청을 최대한 많이 잡아내는 거예요.
+// 그런 다음 테스트 분할에서 결과를 보고해요. (대신 범위 안 정확도 + 범위 밖 재현율을 최대화하는 규칙을 쓰면, 우리가 가진
+// 적은 범위 밖 예제로는 결국 범위 안 요청 대부분을 거부하게 돼요.)
 
 // %%
 const oos = data.oos ?? [];
@@ -336,3 +455,18 @@ if (oosVal.length > 0 && oosTest.length > 0) {
 //
 // **Exercises:** `exercises/06-intent-classifier.ipynb` — the seed's three marked steps, and a training question
 // graded on held-out data.
+
+// %% [markdown] lang=ko
+// ## 요약
+// - 미세조정은 BERT 위에 과제용 층을 얹고 전체를 학습합니다. 여기서는 `pooled_output`에 `dropout(0.2)`, 그다음
+//   `dense(numIntents, softmax)`를 두고 `tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs })`로 연결했습니다.
+// - 학습하지 않은 헤드는 우연 수준(chance)이며, 미세조정이 이를 얼마나 끌어올리는지는 아래에 놓인 인코더에 달려 있습니다.
+//   사전학습이 도움이 되었는지는 숫자 하나가 아니라 비교로 판단합니다. 같은 레시피로 처음부터 학습한 같은 네트워크와
+//   비교합니다(7b 절).
+// - 작고 사전학습을 조금만 한 BERT는 `bertlab finetune`의 레시피로 미세조정하는 편이 낫습니다. 새로 초기화한 위쪽 층,
+//   웜업 후 감쇠하는 학습률, 그리고 검증 정확도가 가장 좋은 에포크를 보관하는 방식입니다.
+// - 정확도, 의도별 F1, 혼동 행렬은 서로 다른 이야기를 들려줍니다. 셋 다 읽어야 합니다.
+// - 검증 데이터로 고른 확률 임계값을 쓰면 분류기가 "범위 밖"이라고 말할 수 있게 됩니다.
+//
+// **연습 문제:** `exercises/06-intent-classifier.ipynb` — 원래 강의에 표시된 세 단계, 그리고 떼어 둔 데이터로 채점하는
+// 학습 문제.
