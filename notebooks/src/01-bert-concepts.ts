@@ -166,7 +166,7 @@ function fillMask(model: BertForPreTraining, text: string, k = 5) {
   return order.map((id) => ({ label: tokenizer.idToToken(id) as string, value: values[id] }));
 }
 const untrainedGuess = fillMask(untrained, "I paid for the coffee with my credit [MASK].");
-display(topKBar(untrainedGuess, { title: "Untrained model: I paid for the coffee with my credit [MASK].", k: 5 }));
+display(topKBar(untrainedGuess, { title: "Untrained model: I paid for the coffee with my credit [MASK].", k: 5, reference: { value: 1 / tokenizer.vocabSize, label: `uniform: 1 / ${tokenizer.vocabSize} tokens` } }));
 ({ top1: untrainedGuess[0], uniform: 1 / tokenizer.vocabSize })
 
 // %%

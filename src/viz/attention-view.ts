@@ -194,18 +194,25 @@ interface Cell {
   label: string;
 }
 
-/** Heatmaps on a grid with one shared colour scale; cells[row][col]. */
+/**
+ * Heatmaps on a grid with one shared colour scale; cells[row][col]. Row labels are the y titles of
+ * the first column and column labels sit above the top row; with `showTokens` the bottom row names
+ * the keys and the first column the queries. Every labelled axis has automargin, so neither the
+ * tokens nor the row titles are clipped.
+ */
 function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], tokens: ReadonlyArray<string>, title: string, cellPx: number, showTokens: boolean): Figure {
   const rows = cells.length;
   const cols = cells[0].length;
+  // Gaps leave room between tiles for nothing but a hairline; with token labels the inner tiles hide theirs.
   const gap = 0.012;
   const data: HeatmapTrace[] = [];
+  const tokenFont = tokens.length > 12 ? 9 : 10;
   const layout: Layout = {
     title: { text: title },
     // One scale for all cells, up to the largest weight shown, so heads compare by colour.
     coloraxis: { colorscale: "Viridis", cmin: 0, cmax: Math.max(...cells.flat().map((cell) => Math.max(...cell.matrix.map((row) => Math.max(...row))))), colorbar: { title: { text: "weight" }, thickness: 12 } },
-    height: Math.min(1800, 90 + rows * cellPx + (showTokens ? 60 : 0)),
-    margin: { t: 70, l: showTokens ? 80 : 50, r: 20, b: showTokens ? 70 : 20 },
+    height: Math.min(1800, 90 + rows * cellPx + (showTokens ? 80 : 0)),
+    margin: { t: 70, l: 20, r: 20, b: 20 },
     annotations: [],
   };
   const labels = tokens.map(plotlyText);
@@ -224,14 +231,39 @@ function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], 
       });
       const x0 = c / cols + gap / 2;
       const y1 = 1 - r / rows - gap / 2;
-      const tokenTicks = showTokens ? { tickvals: positions, ticktext: labels, tickfont: { size: 10 } } : {};
-      layout[`xaxis${suffix}`] = { domain: [x0, x0 + 1 / cols - gap], anchor: `y${suffix}`, showticklabels: showTokens && r === rows - 1, ticks: "", ...tokenTicks, tickangle: -60, showgrid: false, zeroline: false };
-      layout[`yaxis${suffix}`] = { domain: [y1 - 1 / rows + gap, y1], anchor: `x${suffix}`, autorange: "reversed", showticklabels: showTokens && c === 0, ticks: "", ...tokenTicks, showgrid: false, zeroline: false };
+      const tokenTicks = { tickvals: positions, ticktext: labels, tickfont: { size: tokenFont } };
+      const bottom = r === rows - 1;
+      const left = c === 0;
+      layout[`xaxis${suffix}`] = {
+        domain: [x0, x0 + 1 / cols - gap],
+        anchor: `y${suffix}`,
+        showticklabels: showTokens && bottom,
+        ticks: "",
+        ...tokenTicks,
+        tickangle: -60,
+        automargin: true,
+        showgrid: false,
+        zeroline: false,
+      };
+      layout[`yaxis${suffix}`] = {
+        domain: [y1 - 1 / rows + gap, y1],
+        anchor: `x${suffix}`,
+        autorange: "reversed",
+        showticklabels: showTokens && left,
+        ticks: "",
+        ...tokenTicks,
+        title: left && rowLabels[r] ? { text: rowLabels[r], font: { size: 11 } } : undefined,
+        automargin: true,
+        showgrid: false,
+        zeroline: false,
+      };
     }
   }
   const notes = layout.annotations!;
-  rowLabels.forEach((text, r) => notes.push({ text, xref: "paper", yref: "paper", x: 0, y: 1 - (r + 0.5) / rows, xanchor: "right", xshift: showTokens ? -60 : -4, showarrow: false, font: { size: 11 } }));
   colLabels.forEach((text, c) => notes.push({ text, xref: "paper", yref: "paper", x: (c + 0.5) / cols, y: 1, yanchor: "bottom", yshift: 2, showarrow: false, font: { size: 11 } }));
+  if (showTokens) {
+    notes.push({ text: "rows: query tokens · columns: key tokens", xref: "paper", yref: "paper", x: 1, y: 1, xanchor: "right", yanchor: "bottom", yshift: 18, showarrow: false, font: { size: 10, color: "#666" } });
+  }
   return { data, layout };
 }
 
@@ -256,6 +288,11 @@ export interface ModelViewOptions {
   /** Default all. */
   heads?: ReadonlyArray<number>;
   title?: string;
+  /**
+   * Label the tiles with the tokens (queries down the first column, keys along the bottom row).
+   * Default: when there are at most 6 heads and 24 tokens, where the labels still fit.
+   */
+  showTokens?: boolean;
 }
 
 /** Numbers above which a model view would bloat the notebook (each figure is stored twice: JSON and HTML). */
@@ -269,6 +306,8 @@ export function modelView(attentions: Attentions, tokens: ReadonlyArray<string>,
   const heads = opts.heads ?? Array.from({ length: headCount }, (_, h) => h);
   checkIndices(where, "head", heads, headCount);
   const values = layers.length * heads.length * tokens.length ** 2;
+  // Token labels fit while tiles stay wider than a token column needs (about 12 px per token).
+  const showTokens = opts.showTokens ?? (heads.length <= 6 && tokens.length <= 24);
   if (values > MODEL_VIEW_MAX_VALUES) {
     throw new Error(
       `${where}: ${layers.length} layers × ${heads.length} heads × ${tokens.length}² tokens is ${values} numbers (over ${MODEL_VIEW_MAX_VALUES}, about ${Math.round((values * 6 * 2) / 1e6)} MB in the notebook); ` +
@@ -277,12 +316,13 @@ export function modelView(attentions: Attentions, tokens: ReadonlyArray<string>,
   }
   const fig = heatmapGrid(
     layers.map((l) => heads.map((h) => ({ matrix: attentions[l][h], label: `layer ${l} head ${h}` }))),
-    layers.map((l) => `L${l}`),
-    heads.map((h) => `H${h}`),
+    layers.map((l) => `layer ${l}`),
+    heads.map((h) => `head ${h}`),
     tokens,
     opts.title ?? `Model view: ${layers.length} layers × ${heads.length} heads`,
-    heads.length > 6 ? 72 : 120,
-    false,
+    // Tiles grow with the tokens they label (about 12 px a token), up to a 12-head grid's width.
+    showTokens ? Math.max(120, tokens.length * 13) : heads.length > 6 ? 72 : 120,
+    showTokens,
   );
   fig.description = `model view, ${layers.length} layers × ${heads.length} heads, ${tokens.length} tokens`;
   return fig;

@@ -2,7 +2,7 @@
  * Bar charts: values per label, and the top-k view of a prediction (masked LM candidates, class
  * probabilities) as horizontal bars with the best at the top.
  */
-import { display, type BarTrace, type Figure, type Layout } from "./figure";
+import { describeTraces, display, type BarTrace, type Figure, type Layout } from "./figure";
 import { checkFinite, checkLabels, checkUnique, plotlyText, isList } from "./validate";
 
 export interface BarChartOptions {
@@ -73,6 +73,22 @@ export interface TopKOptions {
   valueFormat?: string;
   /** Labels to colour differently, e.g. the word that was masked. */
   highlight?: ReadonlyArray<string>;
+  /**
+   * A value to compare the bars with, drawn as a dashed line, e.g. the uniform probability
+   * 1 / vocabulary size that an untrained model's guesses hover around.
+   */
+  reference?: { value: number; label: string };
+}
+
+/**
+ * A percent format that keeps two significant digits of the smallest value shown: ".1%" for
+ * ordinary probabilities, ".3%" for an untrained model's 0.0125%, which ".1%" would print as "0.0%".
+ */
+export function percentFormat(values: ReadonlyArray<number>): string {
+  const smallest = Math.min(...values.filter((v) => v > 0));
+  if (!Number.isFinite(smallest)) return ".1%";
+  const decimals = Math.max(1, Math.min(6, Math.ceil(-Math.log10(smallest * 100)) + 1));
+  return `.${decimals}%`;
 }
 
 /** The k highest-valued items, best on top; the order of `items` does not matter. */
@@ -87,6 +103,12 @@ export function topKBar(items: ReadonlyArray<TopKItem>, opts: TopKOptions = {}):
   if (!Number.isInteger(k) || k < 1) throw new Error(`${where}: k must be a whole number ≥ 1, got ${k}`);
   const top = [...items].sort((a, b) => b.value - a.value).slice(0, k);
   const probabilities = top.every((t) => t.value >= 0 && t.value <= 1);
+  if (opts.reference) {
+    checkFinite(where, "reference.value", opts.reference.value);
+    if (typeof opts.reference.label !== "string" || opts.reference.label === "") throw new Error(`${where}: reference.label must name the line, e.g. "uniform: 1 / vocabulary size"`);
+  }
+  const shown = top.map((t) => t.value).concat(opts.reference ? [opts.reference.value] : []);
+  const format = opts.valueFormat ?? (probabilities ? percentFormat(shown) : ".3f");
   const fig = barChart(
     {
       labels: top.map((t) => t.label),
@@ -94,12 +116,22 @@ export function topKBar(items: ReadonlyArray<TopKItem>, opts: TopKOptions = {}):
       title: opts.title ?? `Top ${top.length}`,
       valueTitle: opts.valueTitle ?? (probabilities ? "probability" : "score"),
       horizontal: true,
-      valueFormat: opts.valueFormat ?? (probabilities ? ".1%" : ".3f"),
+      valueFormat: format,
       highlight: opts.highlight,
     },
     where,
   );
-  if (probabilities) fig.layout.xaxis = { ...fig.layout.xaxis, range: [0, Math.min(1, Math.max(...top.map((t) => t.value)) * 1.15)] };
+  // Ticks in the bars' own format: "0.010%" rather than plotly's SI "100µ".
+  fig.layout.xaxis = { ...fig.layout.xaxis, tickformat: format };
+  if (probabilities) fig.layout.xaxis.range = [0, Math.min(1, Math.max(...shown) * 1.15)];
+  if (opts.reference) {
+    const { value, label } = opts.reference;
+    fig.layout.shapes = [{ type: "line", xref: "x", yref: "paper", x0: value, x1: value, y0: 0, y1: 1, line: { color: "#555", width: 2, dash: "dash" } }];
+    fig.layout.annotations = [
+      { xref: "x", yref: "paper", x: value, y: 1, yanchor: "bottom", xanchor: "left", showarrow: false, text: plotlyText(label), font: { size: 11, color: "#555" } },
+    ];
+    fig.description = `${describeTraces(fig.data)}; dashed line: ${label} = ${value.toPrecision(3)}`;
+  }
   return fig;
 }
 

@@ -115,6 +115,16 @@ export interface Figure {
 
 export const DEFAULT_CONFIG: Config = { responsive: true, displaylogo: false };
 
+/**
+ * The font stack of every figure: the course labels tokens in Korean, and plotly's default font
+ * (Open Sans, Verdana, Arial) has no Hangul, which renders as boxes unless the browser finds a
+ * fallback. Named here: Noto Sans KR/CJK KR (Debian/Ubuntu fonts-noto-cjk, Android, Google Fonts),
+ * Nanum Gothic (Debian/Ubuntu fonts-nanum; fontconfig spells it NanumGothic), Apple SD Gothic Neo
+ * (macOS), Malgun Gothic (Windows). Latin text takes the same face, so mixed labels look even.
+ */
+export const FONT_FAMILY =
+  '"Noto Sans KR", "Noto Sans CJK KR", "Nanum Gothic", NanumGothic, "Apple SD Gothic Neo", "Malgun Gothic", "Open Sans", Arial, sans-serif';
+
 export function titleOf(fig: Figure): string | undefined {
   return fig.layout.title?.text;
 }
@@ -133,7 +143,8 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function describeTraces(data: Trace[]): string {
+/** The traces in words ("heatmap 12×12", "bar chart, 5 bars (…)"), without the title. */
+export function describeTraces(data: Trace[]): string {
   if (data.length === 0) return "empty";
   const heatmaps = data.filter((t): t is HeatmapTrace => t.type === "heatmap");
   if (heatmaps.length === data.length) {
@@ -196,17 +207,18 @@ export function figureText(fig: Figure): string {
 
 /**
  * Which outputs carry plotly.js in their text/html (the JupyterLab plotly extension needs none):
- * - "per-cell" (default): the first figure of each cell run. Every cell's outputs then draw on
- *   their own after saving and reopening, whatever happens to other cells (cleared, re-run,
- *   deleted, copied to another notebook); costs 1.95 MB per cell that shows figures.
- * - "per-session": the first figure of the kernel session only; 1.95 MB per notebook, but
- *   re-running or clearing that one cell leaves the later figures' HTML without plotly.js once
- *   the notebook is reopened (they then say so and ask to re-run).
+ * - "per-session" (default): the first figure of the kernel session; 1.95 MB per notebook run top
+ *   to bottom, and every saved figure draws when the notebook is reopened, since that output is
+ *   saved too. If that one output is later cleared or its cell re-run, the other figures say
+ *   plotly.js is missing and how to get it back (`showPlotlyJs()`, or Restart & Run All).
+ * - "per-cell": the first figure of each cell run. Every cell's outputs draw on their own whatever
+ *   happens to other cells (cleared, re-run, deleted, copied to another notebook); costs 1.95 MB
+ *   per cell that shows figures.
  * - "none": never; the HTML draws only if something else on the page defined window.Plotly.
- * BERTLAB_PLOTLYJS=per-cell|per-session|none sets the default.
+ * BERTLAB_PLOTLYJS=per-session|per-cell|none sets the default.
  */
 export type PlotlyJsPolicy = "per-cell" | "per-session" | "none";
-const POLICIES: readonly PlotlyJsPolicy[] = ["per-cell", "per-session", "none"];
+const POLICIES: readonly PlotlyJsPolicy[] = ["per-session", "per-cell", "none"];
 
 function parsePolicy(value: string, source: string): PlotlyJsPolicy {
   if ((POLICIES as readonly string[]).includes(value)) return value as PlotlyJsPolicy;
@@ -224,7 +236,7 @@ export function configureFigures(opts: { plotlyJs: PlotlyJsPolicy }): void {
 export function plotlyJsPolicy(): PlotlyJsPolicy {
   if (policy) return policy;
   const env = process.env.BERTLAB_PLOTLYJS;
-  return env ? parsePolicy(env, "BERTLAB_PLOTLYJS") : "per-cell";
+  return env ? parsePolicy(env, "BERTLAB_PLOTLYJS") : "per-session";
 }
 
 /** True when the next figure shown in the running cell must bring plotly.js itself. */
@@ -257,6 +269,20 @@ export function display(fig: Figure): void {
   const carry = needsCarrier();
   sendDisplay(figureBundle(fig, { inlinePlotly: carry }));
   if (carry) carried();
+}
+
+/**
+ * Shows plotly.js itself as one output (1.95 MB), whatever the policy: what a figure that says
+ * "plotly.js is not on this page" asks for, when the output that carried it was cleared. Every
+ * figure on the page then draws, and the saved notebook carries plotly.js again.
+ */
+export function showPlotlyJs(): void {
+  if (!insideNotebookKernel()) {
+    displayBundle({ "text/plain": "showPlotlyJs: not in a notebook kernel; plotly.js is only sent to notebooks" });
+    return;
+  }
+  sendDisplay(plotlyCarrierBundle());
+  carried();
 }
 
 /**

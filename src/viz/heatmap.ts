@@ -29,6 +29,13 @@ export interface HeatmapOptions {
   showScale?: boolean;
   colorbarTitle?: string;
   height?: number;
+  /** Size of the row and column labels; default by the number of labels (12, 10 above 15, 9 above 30). */
+  tickFontSize?: number;
+}
+
+/** Label size for n labels on one axis: smaller as they crowd, never below 9 px (still readable). */
+export function labelFontSize(n: number): number {
+  return n > 30 ? 9 : n > 15 ? 10 : 12;
 }
 
 const HOVER_TEXT_LIMIT = 10_000;
@@ -47,6 +54,7 @@ export function heatmap(o: HeatmapOptions, where = "heatmap"): Figure {
   checkLabels(where, "x (column labels)", o.x, cols, "each row");
   checkLabels(where, "y (row labels)", o.y, rows, "z");
   const fmt = o.valueFormat ?? ".2f";
+  const tickSize = o.tickFontSize ?? labelFontSize(Math.max(o.x ? cols : 0, o.y ? rows : 0));
   const positions = (n: number) => Array.from({ length: n }, (_, i) => i);
   const trace: HeatmapTrace = {
     type: "heatmap",
@@ -60,18 +68,25 @@ export function heatmap(o: HeatmapOptions, where = "heatmap"): Figure {
     hovertemplate: `%{y} → %{x}: %{z:${fmt}}<extra></extra>`,
   };
   if (o.colorbarTitle) trace.colorbar = { title: { text: o.colorbarTitle } };
-  if (o.showValues ?? rows * cols <= 400) trace.texttemplate = `%{z:${fmt}}`;
+  if (o.showValues ?? rows * cols <= 400) {
+    trace.texttemplate = `%{z:${fmt}}`;
+    trace.textfont = { size: tickSize };
+  }
   if ((o.x || o.y) && rows * cols <= HOVER_TEXT_LIMIT) {
     // Hover names the row and column by label, not by position.
     trace.text = o.z.map((_, r) => Array.from({ length: cols }, (_, c) => `${plotlyText(o.y?.[r] ?? String(r))} → ${plotlyText(o.x?.[c] ?? String(c))}`));
     trace.hovertemplate = `%{text}: %{z:${fmt}}<extra></extra>`;
   }
+  // Every labelled axis: automargin grows the margin to fit the labels (long intent names, "mini (11.2M)")
+  // and moves the axis title past them; the default fixed margins clip both.
   const layout: Layout = {
     xaxis: {
       title: o.xTitle ? { text: o.xTitle } : undefined,
       tickvals: o.x ? positions(cols) : undefined,
       ticktext: o.x?.map(plotlyText),
       tickangle: o.x && o.x.length > 8 ? -45 : undefined,
+      tickfont: { size: tickSize },
+      automargin: true,
       showgrid: false,
       zeroline: false,
     },
@@ -79,6 +94,8 @@ export function heatmap(o: HeatmapOptions, where = "heatmap"): Figure {
       title: o.yTitle ? { text: o.yTitle } : undefined,
       tickvals: o.y ? positions(rows) : undefined,
       ticktext: o.y?.map(plotlyText),
+      tickfont: { size: tickSize },
+      automargin: true,
       autorange: "reversed",
       showgrid: false,
       zeroline: false,
@@ -183,6 +200,17 @@ export interface ConfusionMatrixOptions {
   normalize?: boolean;
 }
 
+/**
+ * Height of a confusion matrix: cells shrink as classes grow (44 px up to 10 classes, 18 px at 40)
+ * but stay big enough to hover; the margin holds the longest label at its font size.
+ */
+function confusionHeight(n: number, labels: ReadonlyArray<string>): number {
+  const cell = Math.max(16, Math.min(44, Math.round(720 / n)));
+  const longest = Math.max(...labels.map((l) => [...l].length));
+  const labelPx = Math.ceil(longest * labelFontSize(n) * 0.62);
+  return n * cell + labelPx + 140;
+}
+
 /** counts[true][predicted], as bertlab's confusionMatrix() returns it. */
 export function confusionMatrixHeatmap(counts: Matrix, labels: ReadonlyArray<string>, opts: ConfusionMatrixOptions = {}): Figure {
   const where = "confusionMatrixHeatmap";
@@ -215,9 +243,12 @@ export function confusionMatrixHeatmap(counts: Matrix, labels: ReadonlyArray<str
       valueFormat: opts.normalize ? ".0%" : "d",
       squareCells: true,
       colorbarTitle: opts.normalize ? "share of true class" : "count",
+      height: confusionHeight(rows, labels),
     },
     where,
   );
+  // Many classes: the column labels stand upright so they take one label's length, not a diagonal's.
+  if (rows > 15) fig.layout.xaxis = { ...fig.layout.xaxis, tickangle: -90 };
   const total = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const correct = counts.reduce((s, row, i) => s + row[i], 0);
   fig.description = `confusion matrix ${rows}×${cols}, ${correct}/${total} on the diagonal`;

@@ -3,9 +3,9 @@
  * to show one in the notebook as a single display bundle (plotly JSON + offline HTML + text).
  * Each builder has a `show...` twin that builds and displays in one call.
  */
-export { display, describeFigure, figureText, configureFigures, plotlyJsPolicy, FigureDisplay, DEFAULT_CONFIG } from "./figure";
+export { display, describeFigure, figureText, configureFigures, plotlyJsPolicy, showPlotlyJs, FigureDisplay, DEFAULT_CONFIG, FONT_FAMILY } from "./figure";
 export type { Figure, Trace, HeatmapTrace, BarTrace, ScatterTrace, TableTrace, Layout, Axis, Config, Colorscale, Title, PlotlyJsPolicy } from "./figure";
-export { figureBundle, figureHtml, plotlyJson, plotlyJsPayload, plotlyCarrierBundle, PLOTLY_MIME, type BundleOptions, type PlotlyJsPayload } from "./bundle";
+export { figureBundle, figureHtml, plotlyJson, plotlyJsPayload, plotlyCarrierBundle, plotlyCarrierScript, PLOTLY_MIME, TRUST_HINT, MISSING_PLOTLY_HINT, type BundleOptions, type PlotlyJsPayload } from "./bundle";
 export * from "./heatmap";
 export * from "./bar";
 export * from "./line";

@@ -42,8 +42,8 @@ export function lineChart(o: LineChartOptions, where = "lineChart"): Figure {
     };
   });
   const layout: Layout = {
-    xaxis: { title: o.xTitle ? { text: o.xTitle } : undefined },
-    yaxis: { title: o.yTitle ? { text: o.yTitle } : undefined, type: o.logY ? "log" : undefined },
+    xaxis: { title: o.xTitle ? { text: o.xTitle } : undefined, automargin: true },
+    yaxis: { title: o.yTitle ? { text: o.yTitle } : undefined, type: o.logY ? "log" : undefined, automargin: true },
     height: o.height ?? 400,
     margin: { t: o.title ? 60 : 30 },
     showlegend: data.length > 1,

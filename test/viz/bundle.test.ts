@@ -14,6 +14,8 @@ import {
   plotlyJson,
   PLOTLY_MIME,
   topKBar,
+  FONT_FAMILY,
+  TRUST_HINT,
 } from "../../src/viz";
 
 const fig = attentionHeatmap(
@@ -61,15 +63,19 @@ describe("viz display bundle", () => {
     assert.doesNotMatch(html, /\brequire(js)?\s*\(|\bdefine\s*\(/);
     assert.match(html, /w\.Plotly\.newPlot\(el,fig\.data,fig\.layout,fig\.config\)/);
     // Readers without JavaScript (GitHub, untrusted notebooks) still see what the figure is.
-    assert.match(html, /class="bertlab-figure-note"[^>]*>Figure: heatmap 2×2 &#39;Layer 0 head 3&#39;/);
+    assert.match(html, /class="bertlab-figure-note"[^>]*>Figure: heatmap 2×2 &#39;Layer 0 head 3&#39;\. This interactive figure/);
+    assert.ok(html.includes(TRUST_HINT.replace(/&/g, "&#38;")), "the untrusted note names the trust action per front end");
   });
 
   it("text in the figure cannot close the script: the embedded JSON reads back exactly", () => {
     const html = figureBundle(fig)["text/html"] as string;
     assert.equal((html.match(/<\/script>/g) ?? []).length, scriptTags(html).length, "only our own scripts end");
-    const embedded = html.match(/var fig=(.*?);function note/)?.[1];
+    const embedded = html.match(/,fig=(.*?),el=null,/)?.[1];
     assert.ok(embedded, "figure JSON found in the script");
     assert.deepEqual(JSON.parse(embedded), plotlyJson(fig));
+    // Every figure names the Hangul-covering font stack.
+    assert.equal((plotlyJson(fig).layout as { font: { family: string } }).font.family, FONT_FAMILY);
+    assert.match(FONT_FAMILY, /^"Noto Sans KR", .*"Nanum Gothic", NanumGothic, "Apple SD Gothic Neo", "Malgun Gothic", .*sans-serif$/);
   });
 
   it("with a carrier, the HTML holds the local plotly.min.js, gzip+base64, byte for byte", () => {
@@ -83,8 +89,11 @@ describe("viz display bundle", () => {
     assert.match(html, new RegExp(`data-bertlab-plotly="${version.replace(/\./g, "\\.")}"`));
     assert.ok(scriptTags(html).every((attrs) => !/\bsrc=/.test(attrs)), "no <script src>");
     assert.doesNotMatch(html, /<script[^>]*src=["']?https?:/);
-    // The carrier is skipped when the page has plotly.js already, so many carriers cost one evaluation.
-    assert.match(html, /if\(w\.Plotly\|\|st\.loading\)\{done\(\);return;\}/);
+    // A carrier only flushes the queue when the page has plotly.js already or another carrier is
+    // decoding it, so many carriers cost one evaluation (drawn in test/viz/render.test.ts).
+    assert.match(html, /st\.carriers\+\+;if\(flush\(\)\|\|st\.loading\)return;/);
+    // The queue is only emptied once window.Plotly exists.
+    assert.match(html, /function flush\(\)\{if\(!w\.Plotly\)return false;/);
     const size = Buffer.byteLength(JSON.stringify(figureBundle(fig, { inlinePlotly: true })));
     assert.ok(size > plotlyJsPayload().gzipBase64.length && size < plotlyJsPayload().bytes / 2, `bundle with carrier is ${size} bytes`);
   });
@@ -127,9 +136,9 @@ describe("viz display bundle", () => {
     const env = process.env.BERTLAB_PLOTLYJS;
     try {
       process.env.BERTLAB_PLOTLYJS = "sometimes";
-      assert.throws(() => plotlyJsPolicy(), /BERTLAB_PLOTLYJS: unknown plotly\.js policy "sometimes"; use one of per-cell, per-session, none/);
+      assert.throws(() => plotlyJsPolicy(), /BERTLAB_PLOTLYJS: unknown plotly\.js policy "sometimes"; use one of per-session, per-cell, none/);
       delete process.env.BERTLAB_PLOTLYJS;
-      assert.equal(plotlyJsPolicy(), "per-cell");
+      assert.equal(plotlyJsPolicy(), "per-session", "plotly.js once per notebook by default");
       assert.throws(() => configureFigures({ plotlyJs: "always" as never }), /configureFigures: unknown plotly\.js policy "always"/);
     } finally {
       if (env === undefined) delete process.env.BERTLAB_PLOTLYJS;

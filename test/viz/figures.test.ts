@@ -270,3 +270,65 @@ describe("viz figure builders", () => {
     assert.throws(() => modelView(big, new Array(64).fill("x")), /modelView: 12 layers × 12 heads × 64² tokens is 589824 numbers/);
   });
 });
+
+describe("viz figures stay readable", () => {
+  const intents = Array.from({ length: 40 }, (_, i) => `intent_name_${String(i).padStart(2, "0")}`);
+  const counts = intents.map((_, r) => intents.map((_, c) => (r === c ? 5 : (r + c) % 7 === 0 ? 1 : 0)));
+
+  it("every labelled heatmap axis has automargin, so long labels and axis titles are not clipped", () => {
+    const fig = heatmap({ z: [[0.1, 0.9]], x: ["embeddings", "feed-forward"], y: ["mini (11.2M)"], xTitle: "part", yTitle: "preset" });
+    assert.equal(fig.layout.xaxis?.automargin, true);
+    assert.equal(fig.layout.yaxis?.automargin, true);
+    const bars = barChart({ labels: ["a", "b"], values: [1, 2] });
+    assert.equal(bars.layout.xaxis?.automargin, true);
+    assert.equal(lineChart({ series: [{ name: "s", x: [1], y: [1] }] }).layout.yaxis?.automargin, true);
+  });
+
+  it("confusion matrices scale cells, label size and height with the number of classes", () => {
+    const small = confusionMatrixHeatmap([[3, 1], [0, 4]], ["yes", "no"]);
+    const big = confusionMatrixHeatmap(counts, intents);
+    const size = (f: ReturnType<typeof heatmap>) => (f.layout.xaxis?.tickfont as { size: number }).size;
+    assert.equal(size(small), 12);
+    assert.equal(size(big), 9);
+    assert.equal(big.layout.xaxis?.tickangle, -90, "40 column labels stand upright");
+    assert.equal(big.layout.xaxis?.automargin, true);
+    const h = big.layout.height as number;
+    // At least 16 px per class plus room for the longest label; a 2-class matrix stays small.
+    assert.ok(h >= 40 * 16 + 80 && h <= 1200, `40 classes: height ${h}`);
+    assert.ok((small.layout.height as number) < 300, `2 classes: height ${small.layout.height}`);
+    assert.equal((big.data[0] as HeatmapTrace).texttemplate, undefined, "no numbers in 1600 tiny cells (hover has them)");
+  });
+
+  it("top-k of near-uniform probabilities shows readable values and the uniform reference", () => {
+    const items = ["a", "b", "c"].map((label, i) => ({ label, value: 0.000131 - i * 0.000002 }));
+    const fig = topKBar(items, { reference: { value: 1 / 8000, label: "uniform: 1 / 8000" } });
+    const trace = fig.data[0] as BarTrace;
+    assert.equal(trace.texttemplate, "%{x:.3%}", "0.0131% keeps two significant digits instead of printing 0.0%");
+    assert.equal(fig.layout.xaxis?.tickformat, ".3%", "axis ticks as percentages, not 100µ");
+    const shapes = fig.layout.shapes as Array<{ x0: number; line: { dash: string } }>;
+    assert.equal(shapes[0].x0, 1 / 8000);
+    assert.equal(shapes[0].line.dash, "dash");
+    assert.match(describeFigure(fig), /dashed line: uniform: 1 \/ 8000 = 0\.000125/);
+    assert.equal((topKBar([{ label: "x", value: 0.42 }]).data[0] as BarTrace).texttemplate, "%{x:.1%}");
+    assert.throws(() => topKBar(items, { reference: { value: NaN, label: "u" } }), /reference\.value is NaN/);
+    assert.throws(() => topKBar(items, { reference: { value: 0.1, label: "" } }), /reference\.label must name the line/);
+  });
+
+  it("the model view labels its tiles: queries down the first column, keys along the bottom row, layers and heads named", () => {
+    const att = attentions;
+    const layers = 3;
+    const heads = 4;
+    const fig = modelView(att, tokens);
+    const layout = fig.layout as Record<string, { showticklabels?: boolean; ticktext?: string[]; title?: { text: string }; automargin?: boolean }>;
+    const axis = (kind: "x" | "y", layer: number, head: number) => layout[`${kind}axis${layer * heads + head === 0 ? "" : layer * heads + head + 1}`];
+    assert.deepEqual(axis("x", layers - 1, 0).ticktext, tokens);
+    assert.equal(axis("x", layers - 1, 1).showticklabels, true);
+    assert.equal(axis("x", 0, 0).showticklabels, false, "inner tiles hide their labels");
+    assert.equal(axis("y", 0, 0).showticklabels, true);
+    assert.equal(axis("y", 0, 1).showticklabels, false);
+    assert.equal(axis("y", 1, 0).title?.text, "layer 1");
+    assert.equal(axis("y", 1, 0).automargin, true);
+    assert.ok((fig.layout.annotations ?? []).some((a) => a.text === "head 1"));
+    assert.equal(modelView(att, tokens, { showTokens: false }).layout.xaxis?.showticklabels, false);
+  });
+});

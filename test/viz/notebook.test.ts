@@ -1,12 +1,13 @@
 /**
  * Figures through a real tslab kernel and bertlab's notebook runner, as a lesson shows them:
  * each display is one display_data carrying the plotly JSON, the HTML fallback and text; a live
- * chart stays one output that is updated in place; plotly.js rides on the first figure of each cell.
+ * chart stays one output that is updated in place; plotly.js rides on the first figure of the kernel
+ * session only (or of each cell, by choice), and showPlotlyJs() sends it again on request.
  */
 import assert from "node:assert/strict";
 import { codeCell, newNotebook, type NbOutput } from "../../src/notebook";
 import { runNotebook } from "../../src/runner";
-import { PLOTLY_MIME } from "../../src/viz";
+import { PLOTLY_MIME, plotlyJsPayload } from "../../src/viz";
 
 type Display = Extract<NbOutput, { output_type: "display_data" }>;
 const displays = (outputs: NbOutput[] | undefined) => (outputs ?? []).filter((o): o is Display => o.output_type === "display_data");
@@ -14,7 +15,7 @@ const html = (o: Display) => String(o.data["text/html"]);
 const carries = (o: Display) => /data-bertlab-plotly="\d+\.\d+\.\d+"/.test(html(o));
 
 describe("viz in a tslab notebook", () => {
-  it("sends one multi-mime bundle per figure, updates a live chart in place, inlines plotly.js per cell", async () => {
+  it("sends one multi-mime bundle per figure, updates a live chart in place, inlines plotly.js once per session", async () => {
     const nb = newNotebook([
       codeCell(`import { attentionHeatmap, topKBar, display, liveLineChart, configureFigures } from "bertlab";
 display(attentionHeatmap([[0.9, 0.1], [0.2, 0.8]], ["[CLS]", "안녕"], { title: "Layer 0 head 3" }));
@@ -24,8 +25,11 @@ for (let step = 1; step <= 5; step++) { chart.push({ step, loss: 1 / step }); aw
 chart.push({ step: 5, val_loss: 0.4 });
 chart.finish();`),
       codeCell(`display(topKBar([{ label: "x", value: 1 }]));`),
-      codeCell(`configureFigures({ plotlyJs: "per-session" });
-display(topKBar([{ label: "y", value: 1 }]));`),
+      codeCell(`configureFigures({ plotlyJs: "per-cell" });
+display(topKBar([{ label: "y", value: 1 }]));
+display(topKBar([{ label: "z", value: 1 }]));`),
+      codeCell(`import { showPlotlyJs } from "bertlab";
+showPlotlyJs();`),
     ]);
     const run = await runNotebook(nb, { timeoutMs: 60_000 });
     assert.equal(run.ok, true, JSON.stringify(run.errors));
@@ -41,11 +45,9 @@ display(topKBar([{ label: "y", value: 1 }]));`),
     assert.equal(carries(bars), false);
     assert.ok(html(heat).length > 1_500_000 && html(bars).length < 10_000, `sizes ${html(heat).length}, ${html(bars).length}`);
 
-    // Cell 1: the carrier as its own output, then ONE chart showing the final state.
-    const [carrier, chart, ...rest] = displays(cells[1].outputs);
+    // Cell 1: ONE chart showing the final state, without plotly.js (the session sent it already).
+    const [chart, ...rest] = displays(cells[1].outputs);
     assert.equal(rest.length, 0, "updates replaced the chart instead of appending outputs");
-    assert.equal(carries(carrier), true);
-    assert.equal(carrier.data[PLOTLY_MIME], undefined);
     assert.equal(carries(chart), false);
     const series = (chart.data[PLOTLY_MIME] as { data: Array<{ name: string; x: number[]; y: number[] }> }).data;
     assert.deepEqual(series.map((s) => s.name), ["loss", "val_loss"]);
@@ -54,9 +56,15 @@ display(topKBar([{ label: "y", value: 1 }]));`),
     assert.match(String(chart.data["text/plain"]), /^Figure: line chart, 2 series \(loss: 5 points, last 0\.2 at x=5; val_loss: 1 point, last 0\.4 at x=5\) 'Training'$/);
     assert.equal("transient" in chart, false, "the saved output is plain nbformat");
 
-    // Cell 2, a new cell run, carries again; cell 3 under the per-session policy does not.
-    assert.equal(carries(displays(cells[2].outputs)[0]), true);
-    assert.equal(carries(displays(cells[3].outputs)[0]), false);
+    // Cell 2: a later cell of the same session carries nothing; under the per-cell policy (cell 3)
+    // the first figure of the cell carries; showPlotlyJs() (cell 4) sends a carrier-only output.
+    assert.equal(carries(displays(cells[2].outputs)[0]), false);
+    assert.deepEqual(displays(cells[3].outputs).map(carries), [true, false]);
+    const [carrier] = displays(cells[4].outputs);
+    assert.equal(carries(carrier), true);
+    assert.equal(carrier.data[PLOTLY_MIME], undefined);
+    const total = JSON.stringify(run.notebook).length;
+    assert.ok(total < 3 * plotlyJsPayload().gzipBase64.length + 100_000, `plotly.js three times in all (first figure, per-cell figure, showPlotlyJs): ${total} bytes`);
     for (const c of cells) assert.ok(!c.outputs?.some((o) => o.output_type === "execute_result" || (o.output_type === "stream" && o.name === "stderr")), JSON.stringify(c.outputs).slice(0, 300));
   });
 });
