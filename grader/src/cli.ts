@@ -8,6 +8,8 @@ import { writeFeedback } from "./feedback";
 import { grade } from "./grade";
 import { Gradebook } from "./gradebook";
 import { merge } from "./merge";
+import { override, startManualServer } from "./manual";
+import { EXPORT_FORMATS, writeExport, type ExportFormat } from "./export";
 import { parseShard } from "./submissions";
 import { validate } from "./validate";
 
@@ -16,9 +18,15 @@ const USAGE = `usage: bertlab-grader <command> [options]
 commands:
   assign <solutions/> --out <exercises/>          write student notebooks (stubs, no hidden tests, checksums)
   validate <notebook.ipynb> [--timeout s]          run a notebook and all its tests in a fresh kernel
-  grade <submissions/|.zip> --assignment <solutions/> --out <dir>
-        [--jobs n] [--timeout s] [--shard k/n] [--sandbox auto|bwrap|node|none]
-        [--memory MiB] [--allow-read <dir>]... [--force] [--json]
+  grade <submissions/|.zip> --assignment <solutions/|assignment.json> --out <dir>
+        [--notebooks 01,06] [--roster roster.csv] [--only STUDENT[/NOTEBOOK[/QUESTION]]]...
+        [--retry-errors] [--retries n] [--jobs n] [--timeout s] [--shard k/n]
+        [--sandbox auto|bwrap|node|none] [--memory MiB] [--allow-read <dir>]... [--force] [--json]
+  override STUDENT NOTEBOOK QUESTION POINTS --reason TEXT --out <dir> [--by NAME]
+                                                   set one question's points by hand (kept through regrades)
+  manual --out <dir> [--port n] [--by NAME]        grading page for free-text answers, on 127.0.0.1
+  export --out <dir> --format canvas|gradescope|wide [--title NAME]
+                                                   per-student totals for an LMS
   feedback --out <dir>                             per-student HTML pages and the class report
   merge <shard-dir>... --out <dir>                 combine the gradebooks of --shard runs`;
 
@@ -72,8 +80,17 @@ export async function main(argv: string[]): Promise<number> {
             "allow-read": { type: "string", multiple: true },
             force: { type: "boolean" },
             json: { type: "boolean" },
+            notebooks: { type: "string" },
+            roster: { type: "string" },
+            only: { type: "string", multiple: true },
+            "retry-errors": { type: "boolean" },
+            retries: { type: "string" },
           },
         });
+        const retries = values.retries === undefined ? undefined : Number(values.retries);
+        if (retries !== undefined && !(Number.isInteger(retries) && retries >= 0)) throw new UsageError(`--retries ${values.retries}: expected a whole number >= 0`);
+        const notebooks = values.notebooks?.split(",").map((n) => n.trim()).filter((n) => n.length > 0);
+        if (values.notebooks !== undefined && !notebooks?.length) throw new UsageError(`--notebooks "${values.notebooks}": expected notebook numbers or names separated by commas, e.g. 01,06`);
         const sandbox = values.sandbox ?? "auto";
         if (!["auto", "bwrap", "node", "none"].includes(sandbox)) throw new UsageError(`--sandbox ${sandbox}: expected auto, bwrap, node or none`);
         const jobs = values.jobs === undefined ? undefined : Number(values.jobs);
@@ -93,10 +110,21 @@ export async function main(argv: string[]): Promise<number> {
           allowRead: values["allow-read"],
           force: values.force,
           quiet: values.json,
+          notebooks,
+          roster: values.roster,
+          only: values.only,
+          retryErrors: values["retry-errors"],
+          retries,
         });
         if (values.json) console.log(JSON.stringify(summary));
-        else console.log(`graded ${summary.graded} notebooks (${summary.skipped} already in the gradebook) in ${(summary.ms / 1000).toFixed(1)} s with ${summary.jobs} kernels; sandbox: ${summary.sandbox}\n${summary.csv}\n${summary.gradebook}`);
-        return 0;
+        else {
+          console.log(`graded ${summary.graded} notebooks (${summary.skipped} already in the gradebook) in ${(summary.ms / 1000).toFixed(1)} s with ${summary.jobs} kernels; sandbox: ${summary.sandbox}\n${summary.csv}\n${summary.gradebook}`);
+          if (summary.retried) console.log(`${summary.retried} kernel runs were repeated because the machine failed (not counted)`);
+          if (summary.infrastructureErrors) console.log(`${summary.infrastructureErrors} notebooks could not be graded (infrastructure_error): run the same command again to grade them`);
+          if (summary.skippedSubmissions.length) console.log(`${summary.skippedSubmissions.length} submission folders were skipped (see the lines above)`);
+        }
+        // Exit 3: everything that could be graded was, but some notebooks must be graded again.
+        return summary.infrastructureErrors ? 3 : 0;
       }
       case "feedback": {
         const { values } = parseArgs({ args: rest, options: { out: { type: "string" } } });
@@ -105,6 +133,43 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const summary = await writeFeedback(book, path.join(out, "feedback"));
           console.log(`wrote ${summary.students} student pages and index.html to ${summary.dir}`);
+        } finally {
+          book.close();
+        }
+        return 0;
+      }
+      case "override": {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, reason: { type: "string" }, by: { type: "string" } } });
+        if (positionals.length !== 4) throw new UsageError(`override takes STUDENT NOTEBOOK QUESTION POINTS (got ${positionals.length} values)`);
+        const [student, notebook, question, pointsText] = positionals;
+        const points = Number(pointsText);
+        if (pointsText.trim() === "" || !Number.isFinite(points)) throw new UsageError(`override: POINTS "${pointsText}" is not a number`);
+        const r = await override({ out: need(values.out, "--out <grading output folder>"), student, notebook, question, points, reason: need(values.reason, "--reason TEXT (shown to the student)"), by: values.by });
+        console.log(`${r.student}/${r.notebook}/${r.question}: ${r.points}/${r.max} points (autograder: ${r.was}); run \`feedback\` and \`export\` again to show it`);
+        return 0;
+      }
+      case "manual": {
+        const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, port: { type: "string" }, by: { type: "string" } } });
+        const port = values.port === undefined ? 0 : Number(values.port);
+        if (!(Number.isInteger(port) && port >= 0 && port < 65536)) throw new UsageError(`--port ${values.port}: expected 0-65535`);
+        const server = await startManualServer(need(values.out, "--out <grading output folder>"), { port, by: values.by });
+        console.log(`manual grading on ${server.url}\n(open it in a browser on this machine; Ctrl-C stops the server)`);
+        await new Promise<void>((resolve) => {
+          process.once("SIGINT", resolve);
+          process.once("SIGTERM", resolve);
+        });
+        await server.close();
+        return 0;
+      }
+      case "export": {
+        const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, format: { type: "string" }, title: { type: "string" } } });
+        const out = need(values.out, "--out <grading output folder>");
+        const format = need(values.format, "--format canvas|gradescope|wide");
+        if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format ${format}: expected ${EXPORT_FORMATS.join(", ")}`);
+        const book = new Gradebook(path.join(out, "gradebook.sqlite"), { readonly: true });
+        try {
+          const r = await writeExport(book, out, format as ExportFormat, values.title ?? path.basename(path.resolve(out)));
+          console.log(`wrote ${r.file}: ${r.students} students${r.incomplete ? `, ${r.incomplete} incomplete (infrastructure errors or notebooks not graded yet; their scores are left empty)` : ""}`);
         } finally {
           book.close();
         }

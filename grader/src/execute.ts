@@ -9,6 +9,7 @@
  * student the question it is in, not the whole notebook.
  */
 import { createHmac, randomBytes, timingSafeEqual } from "crypto";
+import { readFileSync } from "fs";
 import { cellSource, type NbOutput } from "bertlab/dist/notebook";
 import { Kernel, type CellStatus, type ExecuteResult } from "bertlab/dist/runner";
 import type { GradedCell } from "./restore";
@@ -46,12 +47,22 @@ export interface Incident {
   reason: string;
 }
 
+/** Something that may be the machine's fault rather than the student's; the grader retries the notebook. */
+export interface Suspicion {
+  kind: "overload" | "killed";
+  reason: string;
+}
+
 export interface ExecuteOutcome {
   cells: CellOutcome[];
   questions: Map<string, QuestionOutcome>;
   incidents: Incident[];
   kernelStarts: number;
   ms: number;
+  /** Set when the machine, not the student, stopped grading: the kernel did not start, or the grader's own preamble failed before any student code ran. */
+  infrastructure?: string;
+  /** Timeouts while the machine was overloaded, kernels killed from outside: retried before anything is charged to the student. */
+  suspicions: Suspicion[];
 }
 
 export interface ExecuteOptions {
@@ -64,6 +75,11 @@ export interface ExecuteOptions {
   startupTimeoutMs?: number;
   /** Stored output text per cell, bytes; more is cut with a note (default 100 000). */
   outputLimit?: number;
+  /**
+   * A command put in front of the kernel's own (before the sandbox wrapper); it must end by running
+   * its arguments. For fault injection in tests: a command that exits, or one that takes a port.
+   */
+  kernelPrefix?: string[];
 }
 
 interface ResultsPayload {
@@ -137,6 +153,82 @@ function limitOutputs(outputs: NbOutput[], limit: number): NbOutput[] {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A thread's time on a CPU and waiting for one, ns, from /proc/<pid>/schedstat (Linux); null elsewhere or once it has gone. */
+function schedstat(pid: number | undefined): { cpu: number; wait: number; at: number } | null {
+  if (pid === undefined || pid <= 0) return null;
+  try {
+    const [cpu, wait] = readFileSync(`/proc/${pid}/schedstat`, "utf8").trim().split(/\s+/).map(Number);
+    if (!Number.isFinite(cpu) || !Number.isFinite(wait)) return null;
+    return { cpu, wait, at: Number(process.hrtime.bigint()) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * How much longer than its timeout a cell may run, in wall time, while the machine starves it of
+ * CPU. Past this the run is abandoned as an infrastructure failure and retried.
+ */
+export const OVERLOAD_WALL_FACTOR = 8;
+
+type Usage = { cpuMs: number; waitMs: number; wallMs: number };
+
+/**
+ * Watches the kernel's main thread (where JavaScript runs) while a cell runs, and calls `onExpired`
+ * once the cell has had its full timeout of *unstarved* time: wall time less the time it spent
+ * waiting for a CPU it wanted. On an idle machine that is plain wall time, as before; on an
+ * overloaded one the deadline moves out by exactly the time the machine took away, so a grade does
+ * not depend on what else the machine was doing.
+ */
+class CpuWatch {
+  private readonly first: ReturnType<typeof schedstat>;
+  private last: ReturnType<typeof schedstat>;
+  private timer?: NodeJS.Timeout;
+  expired = false;
+
+  constructor(private readonly pid: number | undefined, budgetMs: number, onExpired: () => void) {
+    this.first = schedstat(pid);
+    this.last = this.first;
+    if (!this.first) return;
+    this.timer = setInterval(() => {
+      this.last = schedstat(this.pid) ?? this.last;
+      const u = this.usage();
+      if (!this.expired && u && u.wallMs - u.waitMs >= budgetMs) {
+        this.expired = true;
+        clearInterval(this.timer);
+        onExpired();
+      }
+    }, 100);
+    this.timer.unref();
+  }
+
+  /** Whether CPU time can be measured here (Linux with schedstats). */
+  get measuring(): boolean {
+    return this.first !== null;
+  }
+
+  usage(): Usage | null {
+    if (!this.first || !this.last || this.last === this.first) return null;
+    return { cpuMs: (this.last.cpu - this.first.cpu) / 1e6, waitMs: (this.last.wait - this.first.wait) / 1e6, wallMs: (this.last.at - this.first.at) / 1e6 };
+  }
+
+  stop(): Usage | null {
+    clearInterval(this.timer);
+    this.last = schedstat(this.pid) ?? this.last;
+    return this.usage();
+  }
+}
+
+/** Why a cell stopped at the wall-time cap is the machine's fault: it never had its timeout's worth of CPU. */
+export function overloadReason(usage: Usage | null, what: string, timeoutMs: number): string {
+  if (!usage || usage.wallMs <= 0) return "";
+  if (usage.wallMs - usage.waitMs >= timeoutMs) return "";
+  // The cell must also have spent most of its wall time queued for a CPU: a few hundred ms of waiting
+  // (the sampling interval, a busy moment) is normal on any machine and excuses nothing.
+  if (usage.waitMs < usage.wallMs / 2) return "";
+  return `${what} could not finish because the machine was overloaded: in ${(usage.wallMs / 1000).toFixed(1)} s its kernel waited ${(usage.waitMs / 1000).toFixed(1)} s for a CPU and ran ${(usage.cpuMs / 1000).toFixed(1)} s`;
+}
+
 function label(cells: GradedCell[], i: number): string {
   const c = cells[i];
   if (c.question) return `cell ${i} (tests of ${c.question})`;
@@ -159,6 +251,38 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
     incidents: [],
     kernelStarts: 0,
     ms: 0,
+    suspicions: [],
+  };
+  /**
+   * Runs one cell with a timeout counted in unstarved time (see CpuWatch). The runner's own wall
+   * timeout stays as a backstop at OVERLOAD_WALL_FACTOR times the limit; a cell stopped there
+   * without having had its time is the machine's fault, and the notebook is retried.
+   */
+  const run = async (kernel: Kernel, code: string, what: string): Promise<ExecuteResult> => {
+    let stopping: Promise<void> | undefined;
+    const grace = 3000;
+    const watch = new CpuWatch(kernel.kernelPid, opts.timeoutMs, () => {
+      // The same steps as the runner's own timeout: interrupt, then kill what ignores it.
+      stopping = (async () => {
+        await kernel.interrupt();
+        const settled = await Promise.race([pending.then(() => true), sleep(grace).then(() => false)]);
+        if (!settled) await kernel.shutdown();
+      })();
+    });
+    const pending = kernel.execute(code, { timeoutMs: watch.measuring ? opts.timeoutMs * OVERLOAD_WALL_FACTOR : opts.timeoutMs, interruptGraceMs: grace });
+    let r = await pending;
+    const usage = watch.stop();
+    if (stopping) await stopping;
+    if (watch.expired && r.status !== "ok") {
+      r = { ...r, status: "timeout", error: `ran longer than its ${opts.timeoutMs / 1000} s limit and was stopped${r.status === "crashed" ? " (it ignored the interrupt, so the kernel was killed)" : ""}` };
+    } else if (r.status === "timeout") {
+      const why = watch.measuring ? overloadReason(usage, what, opts.timeoutMs) : "";
+      if (why) outcome.suspicions.push({ kind: "overload", reason: why });
+    } else if ((r.status === "crashed" || kernel.exited) && /killed by SIGKILL/.test(`${r.error ?? ""}`)) {
+      // Our own kills come with a timeout; a SIGKILL out of the blue is the OOM killer or an operator.
+      outcome.suspicions.push({ kind: "killed", reason: `${what}: the kernel was killed from outside (SIGKILL)` });
+    }
+    return r;
   };
   const skip = new Set<number>();
   const record = (i: number, r: ExecuteResult) => {
@@ -169,17 +293,21 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
   for (let attempt = 0; attempt <= maxRestarts; attempt++) {
     let kernel: Kernel;
     try {
-      kernel = await Kernel.start({ cwd: opts.sandbox.cwd, env: opts.sandbox.env, nodeArgs: opts.sandbox.nodeArgs, wrapper: opts.sandbox.wrapper, startupTimeoutMs: opts.startupTimeoutMs ?? 30_000 });
+      const wrapper = [...(opts.kernelPrefix ?? []), ...opts.sandbox.wrapper];
+      kernel = await Kernel.start({ cwd: opts.sandbox.cwd, env: opts.sandbox.env, nodeArgs: opts.sandbox.nodeArgs, wrapper, startupTimeoutMs: opts.startupTimeoutMs ?? 30_000 });
     } catch (e) {
       stopReason = `the kernel did not start: ${errorSummary((e as Error).message)}`;
+      // No student code has run in this kernel: whatever stopped it, the machine is to blame.
+      outcome.infrastructure = stopReason;
       break;
     }
     outcome.kernelStarts++;
     let restart = false;
     try {
-      const pre = await kernel.execute(`require(${harness}).arm("${key}");`, { timeoutMs: opts.timeoutMs });
+      const pre = await run(kernel, `require(${harness}).arm("${key}");`, "the grader's preamble");
       if (pre.status !== "ok") {
         stopReason = `the grader's preamble failed (${pre.status}): ${errorSummary(pre.error)}`;
+        outcome.infrastructure = stopReason;
         break;
       }
       let seq = 0;
@@ -195,7 +323,7 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
         const code = c.question
           ? `require(${harness}).open(${JSON.stringify(c.question)}, "${token("open", c.question)}"); ${source}\n;await require(${harness}).grade(${JSON.stringify(c.question)}, "${token("grade", c.question)}");`
           : source;
-        const r = await kernel.execute(code, { timeoutMs: opts.timeoutMs });
+        const r = await run(kernel, code, label(cells, i));
         record(i, r);
         const died = r.status === "timeout" || r.status === "crashed" || kernel.exited;
         if (died && !c.question) {
@@ -219,7 +347,7 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
         let gradeCell: ExecuteResult = r;
         if (results) seq++;
         else {
-          gradeCell = await kernel.execute(`await require(${harness}).grade(${JSON.stringify(c.question)}, "${token("grade", c.question)}");`, { timeoutMs: opts.timeoutMs });
+          gradeCell = await run(kernel, `await require(${harness}).grade(${JSON.stringify(c.question)}, "${token("grade", c.question)}");`, `the grading of ${c.question}`);
           if (gradeCell.status === "timeout" || gradeCell.status === "crashed" || kernel.exited) {
             outcome.questions.set(c.question, { gradeId: c.question, status: gradeCell.status === "timeout" ? "timeout" : "crashed", tests: [], reason: `the tests of ${c.question} did not finish (${gradeCell.status})` });
             skip.add(i);

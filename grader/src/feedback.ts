@@ -5,15 +5,17 @@
  *   tests show their name and pass/fail only; test cells show their public version. Student HTML
  *   output is shown inside a sandboxed iframe (no scripts), so a submission cannot run code in the
  *   reader's browser.
- * - feedback/index.html: the class report with plotly charts (score distribution, pass rate per
- *   question, time per submission). plotly.js is inlined from the local package: no CDN, works offline.
+ * - feedback/index.html: the class report: per-notebook and per-question tables (mean, median,
+ *   pass rate, counts by status), infrastructure errors flagged, per-student scores, and plotly
+ *   charts. plotly.js is copied from the local package beside it (feedback/plotly.min.js): no CDN,
+ *   works offline, and the page itself stays small.
  */
 import { readFileSync } from "fs";
-import { mkdir, writeFile } from "fs/promises";
+import { copyFile, mkdir, writeFile } from "fs/promises";
 import path from "path";
 import MarkdownIt from "markdown-it";
-import type { Gradebook, StoredCell, SubmissionRecord } from "./gradebook";
-import type { GradeRow } from "./score";
+import type { Gradebook, StoredCell, Student, SubmissionRecord } from "./gradebook";
+import { GRADE_STATUSES, roundPoints, type GradeRow, type GradeStatus } from "./score";
 
 const md = new MarkdownIt({ html: false, linkify: false });
 
@@ -21,16 +23,23 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] as string);
 }
 
-const STYLE = `body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1f1f1f}
-pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;border-radius:4px;font-size:.85rem}
+const STYLE = `*{box-sizing:border-box}body{font-family:system-ui,sans-serif;max-width:min(100%,80rem);margin:1.5rem auto;padding:0 1rem;color:#1f1f1f;line-height:1.4}
+pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;border-radius:4px;font-size:.85rem;white-space:pre-wrap;word-break:break-word}
 .out{background:#fff;border-left:3px solid #ccc;margin-left:1rem}
 .err{border-left-color:#b3261e}
+.scroll{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.25rem .6rem;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}
-.passed{color:#137333;font-weight:600}.failed,.error,.timeout,.crashed,.invalid{color:#b3261e;font-weight:600}
-.cell{margin:1rem 0}.tag{font-size:.75rem;color:#666}iframe{width:100%;border:1px solid #ddd;min-height:4rem}`;
+th{background:#f6f8fa;position:sticky;top:0}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.passed{color:#137333;font-weight:600}.failed,.error,.timeout,.crashed,.invalid,.missing{color:#b3261e;font-weight:600}
+.manual{color:#8a5a00;font-weight:600}.infrastructure_error{color:#fff;background:#8a2be2;font-weight:600;padding:0 .3rem;border-radius:3px}
+.flag{background:#f3e8ff;border-left:4px solid #8a2be2;padding:.5rem .8rem;margin:1rem 0}
+.adjusted{background:#fff8e1;border-left:4px solid #f9a825;padding:.3rem .6rem;margin:.3rem 0}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,26rem),1fr));gap:1rem}.chart{min-height:20rem;width:100%}
+.cell{margin:1rem 0}.tag{font-size:.75rem;color:#666}iframe{width:100%;border:1px solid #ddd;min-height:4rem}
+@media (max-width:40rem){body{margin:.5rem auto;padding:0 .5rem}td,th{padding:.2rem .3rem;font-size:.85rem}}`;
 
 function page(title: string, body: string, head = ""): string {
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>\n`;
+  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>\n`;
 }
 
 function text(value: unknown): string {
@@ -67,76 +76,187 @@ function renderTests(row: GradeRow): string {
   return `<table><tr><th>result</th><th>test</th><th>message</th></tr>${rows}</table>`;
 }
 
+function renderAdjustment(row: GradeRow): string {
+  const a = row.adjustment;
+  if (!a) return "";
+  const what = a.kind === "manual" ? `Graded by ${escapeHtml(a.by)} on ${escapeHtml(a.at)}` : `Score changed by ${escapeHtml(a.by)} on ${escapeHtml(a.at)} from ${a.autoPoints} to ${row.points}`;
+  return `<div class="adjusted">${what}${a.reason ? `: ${escapeHtml(a.reason)}` : ""}</div>`;
+}
+
 function renderQuestion(row: GradeRow): string {
   // A hidden test's message could reveal expected values; the reason text never contains them (see execute.ts).
-  return `<div class="question"><strong>${escapeHtml(row.gradeId)}</strong>: <span class="${row.status}">${row.status}</span>, ${row.points}/${row.maxPoints} points<div class="tag">${escapeHtml(row.reason)}</div>${renderTests(row)}</div>`;
+  return `<div class="question"><strong>${escapeHtml(row.gradeId)}</strong>: <span class="${row.status}">${row.status}</span>, ${row.points}/${row.maxPoints} points<div class="tag">${escapeHtml(row.reason)}</div>${renderAdjustment(row)}${renderTests(row)}</div>`;
 }
 
 function renderCell(cell: StoredCell, rows: GradeRow[]): string {
-  if (cell.cellType === "markdown") return `<div class="cell">${md.render(cell.source)}</div>`;
-  if (cell.cellType === "raw") return `<div class="cell"><pre>${escapeHtml(cell.source)}</pre></div>`;
+  const manual = cell.gradeId && !cell.question ? rows.find((r) => r.gradeId === cell.gradeId && r.status === "manual") : undefined;
+  const grade = manual ? renderQuestion(manual) : "";
+  if (cell.cellType === "markdown") return `<div class="cell">${md.render(cell.source)}${grade}</div>`;
+  if (cell.cellType === "raw") return `<div class="cell"><pre>${escapeHtml(cell.source)}</pre>${grade}</div>`;
   const tag = cell.question ? `tests for ${cell.question}` : cell.gradeId ? `${cell.gradeId}${cell.origin === "restored" ? " (restored from the assignment)" : ""}` : "";
   const outputs = cell.outputs.map((o) => renderOutput(o as Record<string, unknown>)).join("");
   const question = cell.question ? rows.find((r) => r.gradeId === cell.question) : undefined;
-  return `<div class="cell"><div class="tag">${escapeHtml(tag)} ${cell.status !== "ok" ? `· ${escapeHtml(cell.status)}` : ""}</div><pre>${escapeHtml(cell.source)}</pre>${outputs}${question ? renderQuestion(question) : ""}</div>`;
+  return `<div class="cell"><div class="tag">${escapeHtml(tag)} ${cell.status !== "ok" ? `· ${escapeHtml(cell.status)}` : ""}</div><pre>${escapeHtml(cell.source)}</pre>${outputs}${question ? renderQuestion(question) : ""}${grade}</div>`;
 }
 
-export function studentPage(student: string, records: SubmissionRecord[]): string {
-  const score = records.reduce((a, r) => a + r.score, 0);
-  const max = records.reduce((a, r) => a + r.maxScore, 0);
+/** One student's page. `display` is their name as given (folder or roster); defaults to the id. */
+export function studentPage(student: string, records: SubmissionRecord[], display = student): string {
+  const score = roundPoints(records.reduce((a, r) => a + r.score, 0));
+  const max = roundPoints(records.reduce((a, r) => a + r.maxScore, 0));
+  const infra = records.filter((r) => r.rows.some((q) => q.status === "infrastructure_error"));
+  const flag = infra.length
+    ? `<div class="flag"><strong>Not graded yet:</strong> ${infra.map((r) => escapeHtml(r.notebook)).join(", ")} could not be graded because of a problem on the grading machine, not in your work. It will be graded again; this total leaves it out.</div>`
+    : "";
   const sections = records
     .map((r) => {
       const notes = r.notes.length ? `<ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : "";
-      const summary = `<table><tr><th>question</th><th>status</th><th>points</th><th>why</th></tr>${r.rows
-        .map((q) => `<tr><td>${escapeHtml(q.gradeId)}</td><td class="${q.status}">${q.status}</td><td>${q.points}/${q.maxPoints}</td><td>${escapeHtml(q.reason)}</td></tr>`)
-        .join("")}</table>`;
+      const late = (r.latePenalty ?? 0) > 0 ? `<p class="adjusted">Handed in ${escapeHtml(r.submittedAt ?? "")}, ${r.daysLate} day${r.daysLate === 1 ? "" : "s"} late: −${Math.round((r.latePenalty ?? 0) * 100)}% of this notebook's points.</p>` : "";
+      const summary = `<div class="scroll"><table><tr><th>question</th><th>status</th><th class="n">points</th><th>why</th></tr>${r.rows
+        .map((q) => `<tr><td>${escapeHtml(q.gradeId)}</td><td class="${q.status}">${q.status}</td><td class="n">${q.points}/${q.maxPoints}</td><td>${escapeHtml(q.reason)}</td></tr>`)
+        .join("")}</table></div>`;
       const cells = r.cells.length ? r.cells.map((c) => renderCell(c, r.rows)).join("") : `<p>${escapeHtml(r.rows[0]?.reason ?? "")}</p>`;
-      return `<h2>${escapeHtml(r.notebook)}: ${r.score}/${r.maxScore}</h2>${summary}${notes}${cells}`;
+      return `<h2>${escapeHtml(r.notebook)}: ${r.score}/${r.maxScore}</h2>${late}${summary}${notes}${cells}`;
     })
     .join("");
-  return page(`${student}: feedback`, `<h1>Feedback for ${escapeHtml(student)}</h1><p>Total: <strong>${score}/${max}</strong></p>${sections}`);
+  return page(`${display}: feedback`, `<h1>Feedback for ${escapeHtml(display)}</h1>${flag}<p>Total: <strong>${score}/${max}</strong></p>${sections}`);
+}
+
+export const PLOTLY_FILE = "plotly.min.js";
+
+/**
+ * A student's page: `<id>.html`, except that a student called "index" (any case, any number of
+ * leading "_") gets one more "_", so no one's page is the class report and no two pages share a name.
+ */
+export function studentPageName(id: string): string {
+  return `${/^_*index$/i.test(id) ? `_${id}` : id}.html`;
+}
+
+function plotlyFile(): string {
+  return require.resolve("plotly.js-dist-min/plotly.min.js", { paths: [__dirname, path.dirname(require.resolve("bertlab/package.json"))] });
 }
 
 function plotlySource(): string {
-  const file = require.resolve("plotly.js-dist-min/plotly.min.js", { paths: [__dirname, path.dirname(require.resolve("bertlab/package.json"))] });
   // An inline script ends at the first "</script" whatever the JS says; "<\/" is the same string to JS.
-  return readFileSync(file, "utf8").replace(/<\/script/gi, "<\\/script");
+  return readFileSync(plotlyFile(), "utf8").replace(/<\/script/gi, "<\\/script");
 }
 
-export function classPage(records: SubmissionRecord[], includePlotly = true): string {
+export function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const v = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(v.length / 2);
+  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+}
+
+export function mean(xs: number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0;
+}
+
+const fmt = (x: number) => String(roundPoints(x));
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+interface Stats {
+  scores: number[];
+  max: number;
+  passed: number;
+  graded: number;
+  counts: Map<GradeStatus, number>;
+}
+
+function statsRow(label: string, st: Stats): string {
+  const counts = GRADE_STATUSES.map((s) => `<td class="n${s === "infrastructure_error" && (st.counts.get(s) ?? 0) > 0 ? " infrastructure_error" : ""}">${st.counts.get(s) ?? 0}</td>`).join("");
+  return `<tr><td>${escapeHtml(label)}</td><td class="n">${fmt(st.max)}</td><td class="n">${fmt(mean(st.scores))}</td><td class="n">${fmt(median(st.scores))}</td><td class="n">${st.graded ? pct(st.passed / st.graded) : "–"}</td>${counts}</tr>`;
+}
+
+function statsTable(first: string, rows: [string, Stats][]): string {
+  const head = `<tr><th>${first}</th><th class="n">points</th><th class="n">mean</th><th class="n">median</th><th class="n">pass rate</th>${GRADE_STATUSES.map((s) => `<th class="n">${s.replace("_", " ")}</th>`).join("")}</tr>`;
+  return `<div class="scroll"><table>${head}${rows.map(([label, st]) => statsRow(label, st)).join("")}</table></div>`;
+}
+
+/**
+ * The class report. Statistics leave out infrastructure errors (no grade exists yet) and count
+ * missing work as 0; the pass rate is passed questions over questions graded by the autograder.
+ * `plotly`: "inline" puts plotly.js in the page, a file name links it (writeFeedback copies it
+ * beside the report, so the page stays small and works offline), "none" leaves it out.
+ */
+export function classPage(records: SubmissionRecord[], plotly: "inline" | "none" | string = "inline", people: Student[] = []): string {
+  const display = new Map(people.map((p) => [p.id, p.display]));
   const students = [...new Set(records.map((r) => r.submission))].sort();
+  const nbNames = [...new Set(records.map((r) => r.notebook))].sort();
+  const infraRecords = records.filter((r) => r.rows.some((q) => q.status === "infrastructure_error"));
   const totals = students.map((s) => {
     const mine = records.filter((r) => r.submission === s);
-    return { student: s, score: mine.reduce((a, r) => a + r.score, 0), max: mine.reduce((a, r) => a + r.maxScore, 0), seconds: mine.reduce((a, r) => a + r.ms, 0) / 1000 };
+    return {
+      student: s,
+      score: roundPoints(mine.reduce((a, r) => a + r.score, 0)),
+      max: roundPoints(mine.reduce((a, r) => a + r.maxScore, 0)),
+      seconds: mine.reduce((a, r) => a + r.ms, 0) / 1000,
+      byNotebook: new Map(mine.map((r) => [r.notebook, r])),
+      infra: mine.some((r) => r.rows.some((q) => q.status === "infrastructure_error")),
+    };
   });
-  const questions = new Map<string, { passed: number; total: number }>();
-  for (const r of records)
+  const empty = (): Stats => ({ scores: [], max: 0, passed: 0, graded: 0, counts: new Map() });
+  const perNotebook = new Map<string, Stats>(nbNames.map((n) => [n, empty()]));
+  const perQuestion = new Map<string, Stats>();
+  for (const r of records) {
+    const nbStats = perNotebook.get(r.notebook)!;
+    const infra = r.rows.some((q) => q.status === "infrastructure_error");
+    if (!infra) nbStats.scores.push(r.score);
+    nbStats.max = Math.max(nbStats.max, r.rows.reduce((a, q) => a + q.maxPoints, 0));
     for (const q of r.rows) {
       const key = `${r.notebook.replace(/\.ipynb$/, "")}/${q.gradeId}`;
-      const agg = questions.get(key) ?? { passed: 0, total: 0 };
-      agg.total++;
-      if (q.status === "passed") agg.passed++;
-      questions.set(key, agg);
+      const qs = perQuestion.get(key) ?? empty();
+      qs.max = q.maxPoints;
+      for (const st of [nbStats, qs]) {
+        st.counts.set(q.status, (st.counts.get(q.status) ?? 0) + 1);
+        if (q.status !== "infrastructure_error" && q.status !== "manual") {
+          st.graded++;
+          if (q.status === "passed") st.passed++;
+        }
+      }
+      if (q.status !== "infrastructure_error") qs.scores.push(q.points);
+      perQuestion.set(key, qs);
     }
+  }
   const data = {
-    scores: totals.map((t) => t.score),
-    students: totals.map((t) => t.student),
+    scores: totals.filter((t) => !t.infra).map((t) => t.score),
+    students: totals.map((t) => display.get(t.student) ?? t.student),
     seconds: totals.map((t) => t.seconds),
-    questions: [...questions.keys()],
-    passRate: [...questions.values()].map((q) => (q.total ? q.passed / q.total : 0)),
+    questions: [...perQuestion.keys()],
+    passRate: [...perQuestion.values()].map((q) => (q.graded ? q.passed / q.graded : 0)),
   };
   const json = JSON.stringify(data).replace(/</g, "\\u003c");
-  const table = `<table><tr><th>student</th><th>score</th><th>grading time (s)</th></tr>${totals
-    .map((t) => `<tr><td><a href="${encodeURIComponent(t.student)}.html">${escapeHtml(t.student)}</a></td><td>${t.score}/${t.max}</td><td>${t.seconds.toFixed(1)}</td></tr>`)
-    .join("")}</table>`;
-  const charts = `<div id="scores"></div><div id="questions"></div><div id="times"></div>
-<script>(function(){var d=${json};
-Plotly.newPlot("scores",[{type:"histogram",x:d.scores,marker:{color:"#1a73e8"}}],{title:{text:"Score distribution"},xaxis:{title:{text:"points"}},yaxis:{title:{text:"students"}}},{displaylogo:false});
-Plotly.newPlot("questions",[{type:"bar",x:d.questions,y:d.passRate,marker:{color:"#137333"}}],{title:{text:"Pass rate per question"},yaxis:{range:[0,1],tickformat:".0%"}},{displaylogo:false});
-Plotly.newPlot("times",[{type:"bar",x:d.students,y:d.seconds,marker:{color:"#e37400"}}],{title:{text:"Grading time per submission"},yaxis:{title:{text:"seconds"}}},{displaylogo:false});
+  const flag = infraRecords.length
+    ? `<div class="flag"><strong>${infraRecords.length} notebook${infraRecords.length > 1 ? "s" : ""} not graded (infrastructure error):</strong> ${infraRecords
+        .map((r) => `${escapeHtml(display.get(r.submission) ?? r.submission)}/${escapeHtml(r.notebook)}`)
+        .join(", ")}. These are machine failures, not grades: they are left out of every statistic below, and the next <code>bertlab-grader grade</code> run grades them again.</div>`
+    : "";
+  const studentTable = `<div class="scroll"><table><tr><th>student</th>${nbNames.map((n) => `<th class="n">${escapeHtml(n.replace(/\.ipynb$/, ""))}</th>`).join("")}<th class="n">total</th><th class="n">grading time (s)</th></tr>${totals
+    .map((t) => {
+      const cols = nbNames
+        .map((n) => {
+          const r = t.byNotebook.get(n);
+          if (!r) return `<td class="n">–</td>`;
+          if (r.rows.some((q) => q.status === "infrastructure_error")) return `<td class="n"><span class="infrastructure_error">not graded</span></td>`;
+          const missing = r.rows.length > 0 && r.rows.every((q) => q.status === "missing");
+          return `<td class="n${missing ? " missing" : ""}">${missing ? "missing" : `${r.score}/${r.maxScore}`}${(r.latePenalty ?? 0) > 0 ? ` <span class="tag">late −${Math.round((r.latePenalty ?? 0) * 100)}%</span>` : ""}</td>`;
+        })
+        .join("");
+      return `<tr><td><a href="${encodeURIComponent(studentPageName(t.student))}">${escapeHtml(display.get(t.student) ?? t.student)}</a></td>${cols}<td class="n">${t.score}/${t.max}${t.infra ? " *" : ""}</td><td class="n">${t.seconds.toFixed(1)}</td></tr>`;
+    })
+    .join("")}</table></div>`;
+  const charts = `<div class="charts"><div id="scores" class="chart"></div><div id="questions" class="chart"></div><div id="times" class="chart"></div></div>
+<script>(function(){if(typeof Plotly==="undefined"){return;}var d=${json};var cfg={displaylogo:false,responsive:true};var m={automargin:true};
+Plotly.newPlot("scores",[{type:"histogram",x:d.scores,marker:{color:"#1a73e8"}}],{title:{text:"Score distribution"},xaxis:{title:{text:"points"},automargin:true},yaxis:{title:{text:"students"},automargin:true},autosize:true},cfg);
+Plotly.newPlot("questions",[{type:"bar",x:d.questions,y:d.passRate,marker:{color:"#137333"}}],{title:{text:"Pass rate per question"},xaxis:m,yaxis:{range:[0,1],tickformat:".0%",automargin:true},autosize:true},cfg);
+Plotly.newPlot("times",[{type:"bar",x:d.students,y:d.seconds,marker:{color:"#e37400"}}],{title:{text:"Grading time per submission"},xaxis:m,yaxis:{title:{text:"seconds"},automargin:true},autosize:true},cfg);
 })();</script>`;
-  const head = includePlotly ? `<script>${plotlySource()}</script>` : "";
-  return page("Class report", `<h1>Class report</h1><p>${students.length} submissions, ${records.length} notebooks graded.</p>${charts}${table}`, head);
+  const head = plotly === "inline" ? `<script>${plotlySource()}</script>` : plotly === "none" ? "" : `<script src="${escapeHtml(plotly)}"></script>`;
+  const body = `<h1>Class report</h1><p>${students.length} students, ${records.length} notebooks in the gradebook.</p>${flag}
+<h2>Per notebook</h2>${statsTable("notebook", [...perNotebook.entries()].map(([n, st]) => [n, st]))}
+<h2>Per question</h2>${statsTable("question", [...perQuestion.entries()])}
+<h2>Charts</h2>${charts}
+<h2>Students</h2>${studentTable}${infraRecords.length ? "<p>* total leaves out notebooks not graded yet.</p>" : ""}`;
+  return page("Class report", body, head);
 }
 
 export interface FeedbackSummary {
@@ -146,11 +266,16 @@ export interface FeedbackSummary {
 
 export async function writeFeedback(book: Gradebook, outDir: string): Promise<FeedbackSummary> {
   const records = book.records();
+  const people = book.students();
+  const display = new Map(people.map((p) => [p.id, p.display]));
   await mkdir(outDir, { recursive: true });
   const students = [...new Set(records.map((r) => r.submission))];
   for (const s of students) {
-    await writeFile(path.join(outDir, `${s}.html`), studentPage(s, records.filter((r) => r.submission === s)), "utf8");
+    // Student ids are single path components (see submissions.ts), whatever their script.
+    await writeFile(path.join(outDir, studentPageName(s)), studentPage(s, records.filter((r) => r.submission === s), display.get(s) ?? s), "utf8");
   }
-  await writeFile(path.join(outDir, "index.html"), classPage(records), "utf8");
+  // plotly.js once, beside the report, rather than 4.8 MB inside it.
+  await copyFile(plotlyFile(), path.join(outDir, PLOTLY_FILE));
+  await writeFile(path.join(outDir, "index.html"), classPage(records, PLOTLY_FILE, people), "utf8");
   return { dir: outDir, students: students.length };
 }

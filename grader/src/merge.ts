@@ -1,7 +1,8 @@
 /**
  * `bertlab-grader merge <shard-out>... --out <dir>`: one gradebook and grades.csv from the shards
  * of `grade --shard k/n`. Shards must come from the same assignment; a notebook graded in two
- * shards is an error unless both results agree.
+ * shards is an error unless both results agree. Students (with roster names), overrides, manual
+ * grades and the late policy travel with the grades.
  */
 import { mkdir } from "fs/promises";
 import path from "path";
@@ -15,7 +16,7 @@ export interface MergeSummary {
 }
 
 function same(a: SubmissionRecord, b: SubmissionRecord): boolean {
-  return a.score === b.score && a.rows.length === b.rows.length && a.rows.every((r, i) => r.status === b.rows[i].status && r.points === b.rows[i].points);
+  return a.score === b.score && a.rows.length === b.rows.length && a.rows.every((r, i) => r.gradeId === b.rows[i].gradeId && r.status === b.rows[i].status && r.points === b.rows[i].points);
 }
 
 export async function merge(shardDirs: string[], outDir: string): Promise<MergeSummary> {
@@ -36,6 +37,12 @@ export async function merge(shardDirs: string[], outDir: string): Promise<MergeS
         const fingerprint = shard.getMeta("assignment");
         if (!fingerprint) throw new Error(`merge: ${file} has no assignment fingerprint; is it a bertlab-grader gradebook?`);
         target.bindAssignment(fingerprint);
+        const policy = shard.latePolicy();
+        if (policy) target.setLatePolicy(policy);
+        for (const student of shard.students()) target.saveStudent(student);
+        for (const adjustment of shard.adjustments()) target.db
+          .prepare("INSERT OR REPLACE INTO adjustments (submission, notebook, grade_id, kind, points, reason, by, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+          .run(adjustment.submission, adjustment.notebook, adjustment.gradeId, adjustment.kind, adjustment.points, adjustment.reason, adjustment.by, adjustment.at);
         for (const record of shard.records()) {
           const key = `${record.submission}\0${record.notebook}`;
           const prior = seen.get(key);

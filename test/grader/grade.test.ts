@@ -33,6 +33,8 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
   };
 
   before(async function () {
+    // Ten kernels on a shared 2-core machine: the per-cell limits below are what is tested, not mocha's.
+    this.timeout(15 * 60_000);
     const { source, release } = await loadFixture();
     const good = perfect(source, release);
     const subs = tmpDir("class");
@@ -206,7 +208,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     assert.match(readFileSync(graded, "utf8"), /more characters of output cut by the grader/);
   });
 
-  it("writes feedback pages that never show hidden tests' code or values, and a self-contained class report", async () => {
+  it("writes feedback pages that never show hidden tests' code or values, and a small class report with plotly.js beside it", async () => {
     const book = new Gradebook(path.join(out, "gradebook.sqlite"), { readonly: true });
     const fb = await writeFeedback(book, path.join(out, "feedback"));
     book.close();
@@ -219,8 +221,10 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     const unfilled = readFileSync(path.join(out, "feedback", "unfilled.html"), "utf8");
     assert.match(unfilled, /replace the `throw new Error\(&quot;not implemented&quot;\)` line/);
     const index = readFileSync(path.join(out, "feedback", "index.html"), "utf8");
-    assert.ok(index.includes("Plotly.newPlot(\"scores\"") && index.includes("plotly.js v"), "plotly inlined");
-    assert.doesNotMatch(index, /<script[^>]+src=/, "no external scripts");
+    assert.ok(index.includes('Plotly.newPlot("scores"'), "charts drawn with plotly");
+    assert.ok(readFileSync(path.join(out, "feedback", "plotly.min.js"), "utf8").includes("plotly.js v"), "plotly.js copied beside the report");
+    assert.deepStrictEqual([...index.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]), ["plotly.min.js"], "only the local copy, no CDN");
+    assert.ok(statSync(path.join(out, "feedback", "index.html")).size < 200_000, "the page itself stays small");
   });
 
   it("resumes after kill -9 and grades only what is missing", async function () {
@@ -270,7 +274,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     const csv = parse(readFileSync(again.csv, "utf8"), { columns: true }) as Row[];
     assert.strictEqual(csv.length, 9);
     assert.ok(csv.every((r) => r.status === "passed"));
-    assert.deepStrictEqual(readdirSync(rout).filter((f) => f === ".work"), [], "working copies cleaned up");
+    assert.deepStrictEqual(readdirSync(rout).filter((f) => f.startsWith(".work")), [], "working copies cleaned up, the killed run's too");
   });
 
   it("also confines kernels with Node's permission model alone, and warns what that leaves readable", async function () {
@@ -299,6 +303,9 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
 
   // "Done when": every course solution gets full marks and its generated exercise gets zero.
   it("every notebook in solutions/ gets full marks, and its exercise zero", async function () {
+    // Twelve notebooks, one of which trains a model: on a busy 2-core machine this takes minutes. The limits
+    // are generous because this test is about what the solutions score, not how fast the machine is.
+    this.timeout(30 * 60_000);
     const dir = path.join(REPO, "solutions");
     const names = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".ipynb")) : [];
     if (names.length === 0) {
@@ -314,7 +321,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
         require("fs").writeFileSync(path.join(subs, student, name), require("../../src/notebook").formatNotebook(nb));
       }
     }
-    const res = await grade({ submissions: subs, assignment: dir, out: tmpDir("course-out"), quiet: true, allowRead: [path.join(REPO, "data"), path.join(REPO, "models")] });
+    const res = await grade({ submissions: subs, assignment: dir, out: tmpDir("course-out"), quiet: true, timeoutMs: 600_000, allowRead: [path.join(REPO, "data"), path.join(REPO, "models")] });
     const all = parse(readFileSync(res.csv, "utf8"), { columns: true }) as Row[];
     for (const r of all.filter((r) => r.submission === "solution")) assert.strictEqual(r.status, "passed", `${r.notebook} ${r.grade_id}: ${r.reason}`);
     for (const r of all.filter((r) => r.submission === "exercise")) assert.strictEqual(r.points, "0", `${r.notebook} ${r.grade_id} exercise scored`);

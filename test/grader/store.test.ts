@@ -4,6 +4,7 @@ import path from "path";
 import { parse } from "csv-parse/sync";
 import { zipSync, strToU8 } from "fflate";
 import { Gradebook, type SubmissionRecord } from "../../grader/src/gradebook";
+import type { GradeStatus } from "../../grader/src/score";
 import { merge } from "../../grader/src/merge";
 import { toCsv } from "../../grader/src/report";
 import { inShard, parseShard, readSubmissions } from "../../grader/src/submissions";
@@ -61,11 +62,11 @@ describe("grader: submissions, gradebook, CSV, merge", () => {
     assert.throws(() => parseShard("1-2"), /expected k\/n/);
   });
 
-  it("writes grades.csv with the agreed header and RFC 4180 quoting", () => {
+  it("writes grades.csv with the agreed header and RFC 4180 quoting, newlines escaped", () => {
     const csv = toCsv(record("alice", 2).rows);
     const rows = parse(csv, { columns: true }) as Record<string, string>[];
     assert.strictEqual(csv.split("\r\n")[0], "submission,notebook,grade_id,points,max_points,status,reason");
-    assert.deepStrictEqual(rows[0], { submission: "alice", notebook: "hw.ipynb", grade_id: "q1", points: "2", max_points: "2", status: "passed", reason: 'a "quoted", reason\nwith a newline' });
+    assert.deepStrictEqual(rows[0], { submission: "alice", notebook: "hw.ipynb", grade_id: "q1", points: "2", max_points: "2", status: "passed", reason: 'a "quoted", reason\\nwith a newline' });
   });
 
   it("stores each notebook atomically and refuses another assignment's gradebook", () => {
@@ -81,6 +82,57 @@ describe("grader: submissions, gradebook, CSV, merge", () => {
     const again = new Gradebook(file);
     assert.throws(() => again.bindAssignment("bbb"), /holds grades for a different version of the assignment/);
     again.close();
+  });
+
+  it("grades again what the machine failed or nobody handed in; errors only with --retry-errors", () => {
+    const book = new Gradebook(path.join(tmpDir("needs"), "gradebook.sqlite"));
+    try {
+      const withStatus = (student: string, status: GradeStatus): SubmissionRecord => {
+        const r = record(student, 0);
+        return { ...r, rows: r.rows.map((row) => ({ ...row, status })) };
+      };
+      for (const [student, status] of [["ok", "failed"], ["infra", "infrastructure_error"], ["gone", "missing"], ["err", "error"], ["slow", "timeout"], ["dead", "crashed"], ["bad", "invalid"]] as const) {
+        book.save(withStatus(student, status));
+      }
+      const again = (retryErrors: boolean) => ["ok", "infra", "gone", "err", "slow", "dead", "bad", "new"].filter((s) => book.needsGrading(s, "hw.ipynb", retryErrors));
+      assert.deepStrictEqual(again(false), ["infra", "gone", "new"]);
+      assert.deepStrictEqual(again(true), ["infra", "gone", "err", "slow", "dead", "new"]);
+    } finally {
+      book.close();
+    }
+  });
+
+  it("keeps a person's score apart from the grader's: through a regrade, and through merge", async () => {
+    const dir = tmpDir("adjust");
+    const book = new Gradebook(path.join(dir, "gradebook.sqlite"));
+    try {
+      book.bindAssignment("fp");
+      book.save(record("alice", 0));
+      assert.throws(() => book.setAdjustment({ kind: "override", submission: "alice", notebook: "hw.ipynb", gradeId: "q1", points: 3, reason: "x", by: "ta", at: "t" }), /must be between 0 and 2/);
+      assert.throws(() => book.setAdjustment({ kind: "override", submission: "alice", notebook: "hw.ipynb", gradeId: "q9", points: 1, reason: "x", by: "ta", at: "t" }), /no question "q9" \(has: q1\)/);
+      assert.throws(() => book.setAdjustment({ kind: "manual", submission: "alice", notebook: "hw.ipynb", gradeId: "q1", points: 1, reason: "x", by: "ta", at: "t" }), /autograded, not a manually graded question; use override/);
+      book.setAdjustment({ kind: "override", submission: "alice", notebook: "hw.ipynb", gradeId: "q1", points: 1.5, reason: "typo in the test", by: "ta", at: "2026-01-02" });
+      const effective = () => book.records()[0];
+      assert.strictEqual(effective().score, 1.5);
+      assert.match(effective().rows[0].reason, /score overridden by ta on 2026-01-02 \(autograder: 0\/2\): typo in the test/);
+      // A regrade stores the grader's result again; the override still applies on top of it.
+      book.save(record("alice", 2));
+      assert.strictEqual(effective().score, 1.5);
+      assert.strictEqual(effective().rows[0].adjustment?.autoPoints, 2);
+      // Saving a record read back (with its adjustment) stores the grader's points, not the person's.
+      book.save(effective());
+      assert.strictEqual((book.db.prepare("SELECT points FROM grades").get() as { points: number }).points, 2);
+    } finally {
+      book.close();
+    }
+    const merged = path.join(dir, "merged");
+    await merge([dir], merged);
+    const out = new Gradebook(path.join(merged, "gradebook.sqlite"), { readonly: true });
+    try {
+      assert.strictEqual(out.records()[0].score, 1.5, "the override travels with the merge");
+    } finally {
+      out.close();
+    }
   });
 
   it("merges shard gradebooks and rejects conflicting results", async () => {
