@@ -19,7 +19,7 @@ export function closeTo(actual: unknown, expected: Numeric, tolerance: Tolerance
   const rtol = tolerance.rtol ?? 1e-5;
   const problem = compare(actual, expected, atol, rtol, "");
   if (problem !== null) {
-    throw new AssertionError({ actual, expected, operator: "closeTo", message: message ?? `${problem} (atol ${atol}, rtol ${rtol})` });
+    throw new AssertionError({ actual, expected, operator: "closeTo", message: `${problem} (atol ${atol}, rtol ${rtol})${message ? `; ${message}` : ""}` });
   }
 }
 

@@ -20,6 +20,8 @@
 import { createHmac } from "crypto";
 import * as registry from "./registry";
 import { runTests, type TestResult } from "./run";
+import { withForbidden } from "./reference";
+import { lockIntrinsics, lockTsHelpers, moduleSeal } from "./lockdown";
 
 export const RESULTS_MIME = "application/vnd.bertlab.results+json";
 
@@ -89,6 +91,16 @@ export function arm(key: string): void {
   freeze(require("vm"));
   freeze(JSON); // tslab parses every incoming message with JSON.parse: no peeking at later grader code
   const Module = require("module");
+  // Test cells import their own tools (assert, check, bertlab, tfjs). Pin each module as it finishes
+  // loading, so a student cell can neither swap a require.cache entry nor an export (lockdown.ts).
+  const path = require("path") as typeof import("path");
+  const seal = moduleSeal(Module._cache, require("fs").realpathSync(path.resolve(__dirname, "..", "..")) + path.sep, path.sep);
+  const load = Module._load as (...args: unknown[]) => unknown;
+  Module._load = function (this: unknown, ...args: unknown[]): unknown {
+    const loaded = apply(load, this, args);
+    seal.sealLoaded();
+    return loaded;
+  };
   freeze(Module.prototype);
   freeze(Module);
   freeze(require("./registry"));
@@ -96,7 +108,12 @@ export function arm(key: string): void {
   freeze(require("./close_to"));
   freeze(require("./index"));
   freeze(require("./grading"));
+  freeze(require("./reference"));
+  freeze(require("./lockdown"));
   /* eslint-enable @typescript-eslint/no-var-requires */
+  lockIntrinsics();
+  lockTsHelpers();
+  seal.sealLoaded();
   // Native addons run outside the permission model (tslab's zeromq is already loaded): from now on only
   // bertlab's own (its GEMM kernel), which students cannot replace since they may write only their working copy.
   const fs = require("fs") as typeof import("fs");
@@ -155,7 +172,8 @@ export async function grade(gradeId: string, token: string): Promise<void> {
   const suite = registry.suite(gradeId);
   // Snapshot: tests that call student code cannot change the list being run.
   const tests = suite ? suite.tests.slice() : [];
-  const results = await runTests(tests);
+  // The functions this question's tests compare against may not be called by the student's code.
+  const results = await withForbidden(gradeId, () => runTests(tests));
   state.seq += 1;
   const payload: GradePayload = { v: 1, gradeId, seq: state.seq, registered: suite !== undefined, tests: results };
   const body = state.stringify(payload);

@@ -14,9 +14,11 @@ import { describe, it, markHidden, suite, isGrading } from "./registry";
 import { runTests } from "./run";
 import { renderHtml, renderText, passedAll, type CheckReport } from "./table";
 import { showRich } from "./display";
+import { withForbidden } from "./reference";
 
 export { describe, it, markHidden };
 export { closeTo, type Tolerance } from "./close_to";
+export { referenceLibrary, DelegationError } from "./reference";
 export type { TestResult, TestStatus } from "./run";
 export type { CheckReport } from "./table";
 export { renderText as renderCheckText, renderHtml as renderCheckHtml } from "./table";
@@ -29,7 +31,7 @@ export async function checkReport(gradeId: string): Promise<CheckReport> {
   }
   const registered = suite(gradeId);
   return registered
-    ? { gradeId, results: await runTests(registered.tests) }
+    ? { gradeId, results: await withForbidden(gradeId, () => runTests(registered.tests)) }
     : { gradeId, results: [], problem: `no tests registered for "${gradeId}"; run its test cell (describe("${gradeId}", ...)) first` };
 }
 

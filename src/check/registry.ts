@@ -113,6 +113,11 @@ const gateControls: RegistryGate = {
   },
 };
 
+/** While grading: the question whose test cell the grader has opened and that has not registered yet. */
+export function openQuestion(): string | null {
+  return gate.open;
+}
+
 export function isGrading(): boolean {
   return gate.grading;
 }

@@ -109,12 +109,17 @@ export function describeFailure(error: unknown, hint?: string): { status: TestSt
       if (error.generatedMessage) lines.push(`expected a true condition, got ${show(error.actual)}`);
     } else if (error.operator === "throws" || error.operator === "rejects" || error.operator === "doesNotThrow") {
       if (error.generatedMessage) lines.push(firstLine(error.message));
+    } else if (error.operator === "closeTo" && !error.generatedMessage) {
+      // closeTo's own message already says expected vs actual, and where in an array they differ.
     } else {
       const words = OPERATOR_WORDS[error.operator ?? ""] ?? "to be";
       lines.push(`expected ${words} ${show(error.expected)}, got ${show(error.actual)}`);
     }
     lines.push(`Next: ${hint ?? "compare your result with the expected value, fix your code, re-run its cell, then run this check again."}`);
     return { status: "failed", message: lines.join("\n") };
+  }
+  if (pristine.isError(error) && error.name === "DelegationError") {
+    return { status: "failed", message: `${firstLine(error.message)}\nNext: write the steps yourself; this question's tests compare your function with that one.` };
   }
   if (pristine.isError(error)) {
     const text = `${error.name}: ${firstLine(error.message)}`;

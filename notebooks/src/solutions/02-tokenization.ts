@@ -1,184 +1,165 @@
 // %% [markdown] id=intro
 // # Exercises 02 · Tokenization
 //
-// Four questions, **9 points** in all. They follow lesson `02-tokenization`: count pairs, do one BPE merge,
-// score pairs the WordPiece way, and tokenize a word with greedy longest-match-first.
+// Three questions, **6 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it). They follow
+// lesson `02-tokenization`, but change what the lesson printed: BPE with another tie-break rule, and WordPiece's
+// greedy longest-match that also says where each piece came from.
 //
-// Fill in every `// YOUR CODE HERE` (delete the `throw` line below it), run the cell, then run the check cell
+// Fill in every `// YOUR CODE HERE` (delete the `throw` line below it), run the cell, then run the test cell
 // under it: `await check("q1")` shows which tests pass, with expected and actual values. The grader runs these
 // tests and a few hidden ones (edge cases, exact values) on your functions, so make them work for any input, not
 // only for the examples. Do not rename the functions.
-//
-// Throughout, a corpus is given as **splits** (each word mapped to its current list of symbols) and **counts**
-// (each word mapped to how often it occurs), as in the lesson:
 
 // %% id=setup
-import assert from "node:assert";
-import { describe, it, check, closeTo } from "bertlab/check";
-import { trainBpe, trainWordPiece, maxMatch, Vocab } from "bertlab";
-
-type Splits = Map<string, string[]>;
-type Counts = Map<string, number>;
-
-const exampleCounts: Counts = new Map([["hug", 10], ["pug", 5], ["pun", 12], ["bun", 4], ["hugs", 5]]);
-const exampleSplits = (): Splits => new Map([...exampleCounts.keys()].map((w) => [w, [...w]]));
-exampleSplits()
+// The lesson's toy corpus: each word and how often it occurs.
+const exampleCounts = new Map<string, number>([["hug", 10], ["pug", 5], ["pun", 12], ["bun", 4], ["hugs", 5]]);
+exampleCounts
 
 // %% [markdown] id=q1-text
-// ## Q1 · Pair frequencies (2 points)
+// ## Q1 · BPE with a different tie-break (3 points)
 //
-// Write `countPairs(splits, counts)`: a `Map` from each adjacent pair, written as `"a b"` (the two symbols with one
-// space between), to its frequency: the sum over words of (occurrences of the pair in the word) × (the word's
-// count). A word whose symbols repeat a pair counts it each time (`a a a` has the pair `a a` twice).
-// Only pairs that occur appear in the map.
+// Lesson 02 trained BPE merge by merge, breaking ties by the order in which symbols first appeared. Write
+// `bpeMerges(counts, numMerges)`: BPE training from scratch with **another** rule, returning the merges in order
+// as `[a, b]` pairs.
+//
+// - Every word starts as its list of characters (code points: `[...word]`).
+// - A pair's frequency is the sum over words of (occurrences of the adjacent pair in the word) × (the word's count).
+// - Each step merges the most frequent pair. On a tie, the pair whose merged symbol `a + b` is **shorter** wins;
+//   if still tied, the pair whose key `` `${a} ${b}` `` is smaller as a JavaScript string (`<`) wins.
+// - Merging replaces, in every word, each adjacent `a`, `b` (left to right, not overlapping) with `a + b`.
+// - Stop after `numMerges` merges, or earlier when no pair occurs at least twice.
+//
+// *Predict first:* on the lesson's corpus, is the first merge the same as the lesson's? Which step is the first
+// where the two tie rules disagree?
 
 // %% solution id=q1-solution
-function countPairs(splits: Splits, counts: Counts): Map<string, number> {
+function bpeMerges(counts: Map<string, number>, numMerges: number): Array<[string, string]> {
   // BEGIN SOLUTION
-  const freqs = new Map<string, number>();
-  for (const [word, symbols] of splits) {
-    const n = counts.get(word) ?? 0;
-    for (let i = 0; i + 1 < symbols.length; i++) {
-      const key = `${symbols[i]} ${symbols[i + 1]}`;
-      freqs.set(key, (freqs.get(key) ?? 0) + n);
+  let splits = new Map<string, string[]>([...counts.keys()].map((w) => [w, [...w]]));
+  const merges: Array<[string, string]> = [];
+  while (merges.length < numMerges) {
+    const freqs = new Map<string, { pair: [string, string]; freq: number }>();
+    for (const [word, symbols] of splits) {
+      for (let i = 0; i + 1 < symbols.length; i++) {
+        const key = `${symbols[i]} ${symbols[i + 1]}`;
+        const entry = freqs.get(key) ?? { pair: [symbols[i], symbols[i + 1]] as [string, string], freq: 0 };
+        entry.freq += counts.get(word) ?? 0;
+        freqs.set(key, entry);
+      }
     }
+    let best: { key: string; pair: [string, string]; freq: number } | undefined;
+    for (const [key, { pair, freq }] of freqs) {
+      if (freq < 2) continue;
+      const length = [...pair[0] + pair[1]].length;
+      const bestLength = best ? [...best.pair[0] + best.pair[1]].length : 0;
+      if (!best || freq > best.freq || (freq === best.freq && (length < bestLength || (length === bestLength && key < best.key)))) best = { key, pair, freq };
+    }
+    if (!best) break;
+    const [a, b] = best.pair;
+    const next = new Map<string, string[]>();
+    for (const [word, symbols] of splits) {
+      const merged: string[] = [];
+      for (let i = 0; i < symbols.length; i++) {
+        if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+          merged.push(a + b);
+          i++;
+        } else merged.push(symbols[i]);
+      }
+      next.set(word, merged);
+    }
+    splits = next;
+    merges.push([a, b]);
   }
-  return freqs;
+  return merges;
   // END SOLUTION
 }
 
-// %% test id=q1 points=2
+// %% test id=q1 points=3
+import assert from "node:assert";
+import { describe, it, check } from "bertlab/check";
+
 describe("q1", () => {
-  it("counts the pairs of the hug/pug/pun/bun/hugs corpus", () => {
-    const got = countPairs(exampleSplits(), exampleCounts);
-    assert.deepStrictEqual(Object.fromEntries(got), { "h u": 15, "u g": 20, "p u": 17, "u n": 16, "b u": 4, "g s": 5 });
-  }, "for each word, walk over positions i and i+1 of its symbols and add the word's count to that pair");
+  it("the lesson's corpus, 4 merges", () => {
+    assert.deepStrictEqual(bpeMerges(exampleCounts, 4), [["u", "g"], ["u", "n"], ["h", "ug"], ["p", "un"]]);
+  }, "count each pair over all words times the word's count, merge the best everywhere, and count again: u g (20), then u n (16), then h ug (15); after that p un (12) and p ug (5)... compare frequency first");
+  it("ties go to the shorter merged symbol, then to the smaller key", () => {
+    assert.deepStrictEqual(bpeMerges(new Map([["xyz", 2], ["zz", 2]]), 3), [["x", "y"], ["z", "z"], ["xy", "z"]]);
+  }, "x y, y z and z z all occur twice: merged length 2 each, so the smaller key \"x y\" wins; next \"xy z\" and \"z z\" tie on frequency and \"zz\" is shorter than \"xyz\"");
+  it("the key decides between equally long merges, not the order of appearance", () => {
+    assert.deepStrictEqual(bpeMerges(new Map([["ba", 2], ["ab", 2]]), 1), [["a", "b"]]);
+  }, "\"a b\" < \"b a\" as strings, even though b appears first in the corpus");
   // BEGIN HIDDEN TESTS
-  it("counts a repeated pair once per occurrence", () => {
-    const got = countPairs(new Map([["aaa", ["a", "a", "a"]]]), new Map([["aaa", 3]]));
-    assert.deepStrictEqual(Object.fromEntries(got), { "a a": 6 });
+  const reference = (counts: Map<string, number>, numMerges: number): Array<[string, string]> => {
+    let splits = [...counts].map(([w, n]) => ({ symbols: [...w], n }));
+    const merges: Array<[string, string]> = [];
+    while (merges.length < numMerges) {
+      const freqs = new Map<string, number>();
+      for (const { symbols, n } of splits) for (let i = 0; i + 1 < symbols.length; i++) freqs.set(JSON.stringify([symbols[i], symbols[i + 1]]), (freqs.get(JSON.stringify([symbols[i], symbols[i + 1]])) ?? 0) + n);
+      const ranked = [...freqs]
+        .filter(([, f]) => f >= 2)
+        .map(([k, f]) => ({ pair: JSON.parse(k) as [string, string], f }))
+        .sort((x, y) => y.f - x.f || [...x.pair.join("")].length - [...y.pair.join("")].length || (x.pair.join(" ") < y.pair.join(" ") ? -1 : 1));
+      if (ranked.length === 0) break;
+      const [a, b] = ranked[0].pair;
+      splits = splits.map(({ symbols, n }) => {
+        const out: string[] = [];
+        for (let i = 0; i < symbols.length; i++) {
+          if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
+            out.push(a + b);
+            i++;
+          } else out.push(symbols[i]);
+        }
+        return { symbols: out, n };
+      });
+      merges.push([a, b]);
+    }
+    return merges;
+  };
+  it("agrees with the rule on the lesson's corpus to the end", () => {
+    assert.deepStrictEqual(bpeMerges(exampleCounts, 50), reference(exampleCounts, 50));
   });
-  it("works on merged symbols and ignores one-symbol words", () => {
-    const got = countPairs(new Map([["hugs", ["hug", "s"]], ["a", ["a"]]]), new Map([["hugs", 2], ["a", 9]]));
-    assert.deepStrictEqual(Object.fromEntries(got), { "hug s": 2 });
+  it("agrees on a larger corpus with many ties", () => {
+    const counts = new Map([["low", 5], ["lower", 2], ["newest", 6], ["widest", 3], ["slow", 4], ["lowest", 2], ["new", 3], ["wide", 3]]);
+    assert.deepStrictEqual(bpeMerges(counts, 30), reference(counts, 30));
+  });
+  it("merges left to right without overlap and counts repeated pairs", () => {
+    const counts = new Map([["aaaa", 1], ["aaa", 1]]);
+    assert.deepStrictEqual(bpeMerges(counts, 5), reference(counts, 5));
+  });
+  it("handles Korean and emoji as single code points", () => {
+    const counts = new Map([["한국어", 3], ["한국", 2], ["😀😀", 2]]);
+    assert.deepStrictEqual(bpeMerges(counts, 4), reference(counts, 4));
+  });
+  it("stops when no pair occurs twice", () => {
+    assert.deepStrictEqual(bpeMerges(new Map([["ab", 1], ["cd", 1]]), 3), []);
   });
   // END HIDDEN TESTS
 });
 await check("q1");
 
 // %% [markdown] id=q2-text
-// ## Q2 · One BPE merge (2 points)
+// ## Q2 · Longest-match-first, with offsets (3 points)
 //
-// Write `mergePair(splits, a, b)`: a **new** `Map` where, in every word, each adjacent `a`, `b` (left to right,
-// not overlapping) is replaced by the single symbol `a + b`. Leave the input `splits` unchanged.
-// Together with Q1 this is one BPE training step: count, take the most frequent pair, merge it.
+// The lesson's `greedyLongestMatch` returned the pieces of a word. A tokenizer must also say **where** each piece
+// came from, so that a prediction on a piece can be mapped back to the text (Hugging Face's `offset_mapping`).
+// Write `piecesWithOffsets(word, vocab)` returning one `{ piece, start, end }` per piece, where `start`/`end` are
+// code-point positions in the word (`end` exclusive):
+//
+// - Take the longest prefix of the word that is in `vocab`; then, from where it ended, the longest piece that is in
+//   `vocab` written with a `##` prefix; and so on to the end of the word.
+// - If at some point no piece matches, the whole word is one `{ piece: "[UNK]", start: 0, end: <word length> }`.
+// - Like BERT (`max_input_chars_per_word`), a word longer than **100** code points is `[UNK]` without trying.
+// - The empty word has no pieces.
+//
+// The hidden tests compare your pieces with bertlab's `maxMatch`, so write the loop yourself: calling `maxMatch`
+// scores zero.
 
 // %% solution id=q2-solution
-function mergePair(splits: Splits, a: string, b: string): Splits {
-  // BEGIN SOLUTION
-  const out: Splits = new Map();
-  for (const [word, symbols] of splits) {
-    const merged: string[] = [];
-    for (let i = 0; i < symbols.length; i++) {
-      if (i + 1 < symbols.length && symbols[i] === a && symbols[i + 1] === b) {
-        merged.push(a + b);
-        i++;
-      } else merged.push(symbols[i]);
-    }
-    out.set(word, merged);
-  }
-  return out;
-  // END SOLUTION
-}
-
-// %% test id=q2 points=2
-describe("q2", () => {
-  it("merges u + g in every word", () => {
-    const got = mergePair(exampleSplits(), "u", "g");
-    assert.deepStrictEqual(Object.fromEntries(got), { hug: ["h", "ug"], pug: ["p", "ug"], pun: ["p", "u", "n"], bun: ["b", "u", "n"], hugs: ["h", "ug", "s"] });
-  }, "build a new symbol list per word: when symbols[i] === a and symbols[i+1] === b push a + b and skip one");
-  // BEGIN HIDDEN TESTS
-  it("does not change its input", () => {
-    const input = exampleSplits();
-    mergePair(input, "u", "g");
-    assert.deepStrictEqual(input.get("hug"), ["h", "u", "g"]);
-  });
-  it("merges left to right without overlap (a a a -> aa a)", () => {
-    assert.deepStrictEqual(mergePair(new Map([["aaa", ["a", "a", "a"]]]), "a", "a").get("aaa"), ["aa", "a"]);
-  });
-  it("replaying trainBpe's merges with mergePair gives the library's tokens", () => {
-    const counts: Counts = new Map([["low", 5], ["lower", 2], ["newest", 6], ["widest", 3]]);
-    const text = [...counts].map(([w, n]) => Array(n).fill(w).join(" ")).join(" ");
-    const lib = trainBpe(text, { vocabSize: 5 + 11 + 6, endOfWordSuffix: "" });
-    let splits: Splits = new Map([...counts.keys()].map((w) => [w, [...w]]));
-    for (const [a, b] of lib.merges) splits = mergePair(splits, a, b);
-    for (const w of counts.keys()) assert.deepStrictEqual(splits.get(w), lib.tokenizer.tokenize(w), `word ${w}`);
-  });
-  // END HIDDEN TESTS
-});
-await check("q2");
-
-// %% [markdown] id=q3-text
-// ## Q3 · WordPiece pair scores (2 points)
-//
-// Write `wordPieceScores(splits, counts)`: a `Map` from each pair `"a b"` to
-// freq(ab) / (freq(a) × freq(b)), where freq(ab) is the pair frequency of Q1 and freq(a) the number of times the
-// symbol `a` occurs in the corpus (occurrences in each word × the word's count). You may call `countPairs`.
-
-// %% solution id=q3-solution
-function wordPieceScores(splits: Splits, counts: Counts): Map<string, number> {
-  // BEGIN SOLUTION
-  const single = new Map<string, number>();
-  for (const [word, symbols] of splits) for (const s of symbols) single.set(s, (single.get(s) ?? 0) + (counts.get(word) ?? 0));
-  const scores = new Map<string, number>();
-  for (const [key, f] of countPairs(splits, counts)) {
-    const [a, b] = key.split(" ");
-    scores.set(key, f / ((single.get(a) as number) * (single.get(b) as number)));
-  }
-  return scores;
-  // END SOLUTION
-}
-
-// %% test id=q3 points=2
-const wpExample = (): Splits => new Map([...exampleCounts.keys()].map((w) => [w, [...w].map((c, i) => (i > 0 ? "##" + c : c))]));
-describe("q3", () => {
-  it("scores ##g ##s as 5 / (20 × 5) = 0.05", () => {
-    closeTo(wordPieceScores(wpExample(), exampleCounts).get("##g ##s"), 0.05);
-  }, "freq(##g) is 20 (hug ×10, pug ×5, hugs ×5) and freq(##s) is 5; divide the pair's frequency by their product");
-  // BEGIN HIDDEN TESTS
-  it("scores every pair of the example", () => {
-    const got = wordPieceScores(wpExample(), exampleCounts);
-    assert.deepStrictEqual([...got.keys()].sort(), ["##g ##s", "##u ##g", "##u ##n", "b ##u", "h ##u", "p ##u"]);
-    for (const k of ["h ##u", "##u ##g", "p ##u", "##u ##n", "b ##u"]) closeTo(got.get(k), 1 / 36, { atol: 1e-12 });
-  });
-  it("matches trainWordPiece's first merge and score on another corpus", () => {
-    const counts: Counts = new Map([["low", 5], ["lower", 2], ["newest", 6], ["widest", 3], ["slow", 4]]);
-    const text = [...counts].map(([w, n]) => Array(n).fill(w).join(" ")).join(" ");
-    const first = trainWordPiece(text, { vocabSize: 60 }).history[0];
-    const splits: Splits = new Map([...counts.keys()].map((w) => [w, [...w].map((c, i) => (i > 0 ? "##" + c : c))]));
-    const scores = wordPieceScores(splits, counts);
-    closeTo(scores.get(first.pair.join(" ")), first.score, { atol: 1e-12 });
-    const best = Math.max(...scores.values());
-    closeTo(best, first.score, { atol: 1e-12 });
-  });
-  // END HIDDEN TESTS
-});
-await check("q3");
-
-// %% [markdown] id=q4-text
-// ## Q4 · Greedy longest-match-first (3 points)
-//
-// Write `greedyLongestMatch(word, vocab)`: BERT's WordPiece tokenization of one word. Take the longest prefix of
-// the word that is in `vocab`; then, from where it ended, the longest piece that is in `vocab` **written with a
-// `##` prefix**; and so on to the end of the word. If at some point no piece matches, return `["[UNK]"]` for the
-// whole word. Count characters as code points (`[...word]`), so Korean and emoji work.
-// Write the loop yourself; the tests compare it with bertlab's `maxMatch`.
-
-// %% solution id=q4-solution
-function greedyLongestMatch(word: string, vocab: Set<string>): string[] {
+function piecesWithOffsets(word: string, vocab: Set<string>): Array<{ piece: string; start: number; end: number }> {
   // BEGIN SOLUTION
   const chars = [...word];
-  const pieces: string[] = [];
+  if (chars.length > 100) return [{ piece: "[UNK]", start: 0, end: chars.length }];
+  const pieces: Array<{ piece: string; start: number; end: number }> = [];
   let start = 0;
   while (start < chars.length) {
     let end = chars.length;
@@ -190,45 +171,82 @@ function greedyLongestMatch(word: string, vocab: Set<string>): string[] {
         break;
       }
     }
-    if (piece === undefined) return ["[UNK]"];
-    pieces.push(piece);
+    if (piece === undefined) return [{ piece: "[UNK]", start: 0, end: chars.length }];
+    pieces.push({ piece, start, end });
     start = end;
   }
   return pieces;
   // END SOLUTION
 }
 
-// %% test id=q4 points=3
-const q4Vocab = new Set(["[UNK]", "un", "una", "##aff", "##ffa", "##able", "##ble", "##a", "##f", "play", "##ing", "##s", "p", "##l"]);
-describe("q4", () => {
-  it("tokenizes unaffable as una ##ffa ##ble", () => {
-    assert.deepStrictEqual(greedyLongestMatch("unaffable", q4Vocab), ["una", "##ffa", "##ble"]);
-  }, "the first piece is the longest prefix in vocab (\"una\", not \"un\"); every later piece is looked up with \"##\" in front");
-  it("returns [UNK] for a word whose rest matches nothing", () => {
-    assert.deepStrictEqual(greedyLongestMatch("playx", q4Vocab), ["[UNK]"]);
-  }, "when no piece matches, the whole word is [\"[UNK]\"], not the pieces found so far");
+// %% test id=q2 points=3
+import assert from "node:assert";
+import { describe, it, check, referenceLibrary } from "bertlab/check";
+
+// bertlab for the tests; your function must not call maxMatch itself.
+const lib = referenceLibrary("q2", { without: ["maxMatch"] });
+const q2Vocab = new Set(["[UNK]", "un", "una", "##aff", "##ffa", "##able", "##ble", "##a", "##f", "play", "##ing", "##s", "p", "##l", "한", "##국", "##어"]);
+describe("q2", () => {
+  it("unaffable is una ##ffa ##ble at 0-3, 3-6, 6-9", () => {
+    assert.deepStrictEqual(piecesWithOffsets("unaffable", q2Vocab), [
+      { piece: "una", start: 0, end: 3 },
+      { piece: "##ffa", start: 3, end: 6 },
+      { piece: "##ble", start: 6, end: 9 },
+    ]);
+  }, "the first piece is the longest prefix in vocab (\"una\", not \"un\"); later pieces are looked up with \"##\" in front, and start/end count characters of the word, not of the piece");
+  it("a word whose rest matches nothing is one [UNK] covering the word", () => {
+    assert.deepStrictEqual(piecesWithOffsets("playx", q2Vocab), [{ piece: "[UNK]", start: 0, end: 5 }]);
+  }, "when no piece matches, return only [UNK] for the whole word, not the pieces found so far");
+  it("offsets count code points: 한국어", () => {
+    assert.deepStrictEqual(piecesWithOffsets("한국어", q2Vocab), [
+      { piece: "한", start: 0, end: 1 },
+      { piece: "##국", start: 1, end: 2 },
+      { piece: "##어", start: 2, end: 3 },
+    ]);
+  }, "split the word with [...word], not word.length or word[i]");
   // BEGIN HIDDEN TESTS
-  it("agrees with maxMatch on many words and a trained vocabulary", () => {
+  it("agrees with maxMatch on a trained vocabulary", () => {
     const text = "playing players played unaffable affable unable tables label labelled hugging hugs 한국어 한국 국어 😀";
-    const vocab = trainWordPiece(text, { vocabSize: 70, lowercase: false }).tokenizer.vocab;
+    const vocab = lib.trainWordPiece(text, { vocabSize: 70, lowercase: false }).tokenizer.vocab;
     const asSet = new Set(vocab.tokens.filter((t): t is string => typeof t === "string"));
-    for (const w of ["playing", "unaffable", "label", "labels", "hugs", "한국어", "국어한", "😀", "zebra", "p", "ppp"]) {
-      assert.deepStrictEqual(greedyLongestMatch(w, asSet), maxMatch(w, vocab), `word ${w}`);
+    for (const w of ["playing", "unaffable", "label", "labels", "hugs", "한국어", "국어한", "😀", "zebra", "p", "ppp", "a".repeat(101)]) {
+      const got = piecesWithOffsets(w, asSet);
+      assert.deepStrictEqual(got.map((p) => p.piece), lib.maxMatch(w, vocab), `word ${w.length > 20 ? `of ${w.length} characters` : w}`);
+      const chars = [...w];
+      for (const p of got) if (p.piece !== "[UNK]") assert.strictEqual(p.piece.replace(/^##/, ""), chars.slice(p.start, p.end).join(""), `offsets of ${p.piece} in ${w}`);
     }
   });
+  it("a word of more than 100 characters is [UNK] even when it could be split", () => {
+    const long = "p".repeat(101);
+    assert.deepStrictEqual(piecesWithOffsets(long, new Set(["p", "##p"])), [{ piece: "[UNK]", start: 0, end: 101 }]);
+    assert.strictEqual(piecesWithOffsets("p".repeat(100), new Set(["p", "##p"])).length, 100);
+  });
   it("prefers the longest first piece even when a shorter one leads to a full match", () => {
-    assert.deepStrictEqual(greedyLongestMatch("una", new Set(["un", "una", "##a"])), ["una"]);
-    assert.deepStrictEqual(greedyLongestMatch("unab", new Set(["un", "una", "##ab"])), ["[UNK]"]);
+    assert.deepStrictEqual(piecesWithOffsets("unab", new Set(["un", "una", "##ab"])), [{ piece: "[UNK]", start: 0, end: 4 }]);
   });
   it("returns [] for the empty word", () => {
-    assert.deepStrictEqual(greedyLongestMatch("", q4Vocab), []);
+    assert.deepStrictEqual(piecesWithOffsets("", q2Vocab), []);
   });
   // END HIDDEN TESTS
 });
-await check("q4");
+await check("q2");
+
+// %% [markdown] id=q3-text
+// ## Q3 · Explain (read by your instructor, not scored by the autograder)
+//
+// In the lesson, BPE's first merge on the toy corpus was `u g` (frequency 20), while WordPiece's score
+// freq(ab) / (freq(a) × freq(b)) picked `##g ##s` (frequency 5). In two to four sentences, using those numbers:
+// why does the score prefer a rarer pair, and what kind of vocabulary does that produce compared with BPE?
+
+// %% [markdown] solution id=q3-answer
+// The score divides by how common the two parts are: `##g` occurs 20 times and `##s` only 5, and every `##s` is
+// preceded by `##g`, so 5 / (20 × 5) = 0.05 beats `##u ##g`'s 20 / (36 × 20) ≈ 0.028, whose parts also occur in
+// many other pairs. WordPiece merges pairs whose parts almost always occur together (a likelihood gain), not the
+// most frequent pair, so it builds rare but "sticky" pieces early and keeps frequent building blocks such as
+// `##u` separate longer than BPE would.
 
 // %% [markdown] id=outro
 // ## Done
 //
-// With all four checks green you have written the whole BPE training step, the WordPiece score, and BERT's
-// tokenization loop. Submit this notebook as it is (the grader re-runs it from the top).
+// With the checks green you have trained BPE under a tie rule of your own and written the lookup that BERT's
+// tokenizer runs on every word, offsets included. Submit this notebook as it is (the grader re-runs it from the top).

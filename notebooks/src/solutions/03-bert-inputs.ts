@@ -1,191 +1,174 @@
 // %% [markdown] id=intro
 // # Exercises 03 · BERT's three inputs
 //
-// Three questions, **8 points** in all. They follow lesson `03-bert-inputs`: pack a pair into BERT's inputs with
-// truncation and padding, convert between the mask conventions, and build the seed's Keras-style model.
+// Three questions, **5 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it). They follow
+// lesson `03-bert-inputs`, which packed pairs the BERT way and turned `input_mask` into the additive mask. Here
+// you pack a pair the way another model does, and build a mask the lesson did not.
 //
-// Fill in every `// YOUR CODE HERE` (delete the `throw` line below it), run the cell, then run the check cell
+// Fill in every `// YOUR CODE HERE` (delete the `throw` line below it), run the cell, then run the test cell
 // under it: `await check("q1")` shows which tests pass, with expected and actual values. The grader also runs
 // hidden tests (edge cases, exact values), so make your functions work for any input. Do not rename them.
 
 // %% id=setup
-import assert from "node:assert";
-import * as tf from "@tensorflow/tfjs";
-import { describe, it, check, closeTo } from "bertlab/check";
-import { BertLayer, BertTokenizer, bertConfig, additiveAttentionMask, type BertConfig } from "bertlab";
-
-// A small vocabulary, enough for the examples (real vocabularies have tens of thousands of pieces).
-const vocabTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "bank", "opens", "at", "nine", ".", "is", "it", "open", "today", "?", "yes", "##s", "when", "does", "close"];
-const tokenizer = BertTokenizer.fromVocab(vocabTokens, { lowercase: true });
-tokenizer.tokenize("When does the bank close?")
+// WordPiece tokens of two short texts, as a tokenizer would give them (no special tokens yet).
+const questionTokens = ["is", "the", "bank", "open", "today", "?"];
+const answerTokens = ["yes", ",", "until", "nine", "."];
+[questionTokens.length, answerTokens.length]
 
 // %% [markdown] id=q1-text
-// ## Q1 · Pack a pair by hand (3 points)
+// ## Q1 · Another pair encoding: RoBERTa's (3 points)
 //
-// Write `packPair(tokensA, tokensB, maxLength)`. It gets the two texts' WordPiece tokens (without special tokens)
-// and returns `{ tokens, segmentIds, inputMask }`, each of length exactly `maxLength`:
+// BERT packs a pair as `[CLS] A [SEP] B [SEP]` with segment ids. RoBERTa (2019) dropped segment ids and packs a
+// pair as `<s> A </s> </s> B </s>`: four special tokens, two separators in the middle. Question-answering
+// pipelines usually truncate **only the second text** (the passage), never the question.
 //
-// 1. **Truncate** with the original BERT rule: while `tokensA.length + tokensB.length > maxLength - 3`, remove the
-//    last token of the *longer* list (of B when they are equally long). Do not change the input arrays.
-// 2. **Pack** `[CLS] A [SEP] B [SEP]`: segment id 0 for `[CLS]`, A and the first `[SEP]`; 1 for B and the last `[SEP]`.
-// 3. **Pad** with `[PAD]` to `maxLength`; padding has segment id 0 and mask 0, every other position mask 1.
+// Write `packRobertaPair(tokensA, tokensB, maxLength)` returning `{ tokens, attentionMask }`, both of length
+// exactly `maxLength`:
+//
+// 1. If A alone does not fit (`tokensA.length + 4 > maxLength`), throw an `Error` whose message says that the first
+//    text needs `tokensA.length + 4` positions but `maxLength` is smaller (name both numbers).
+// 2. Otherwise remove tokens from the **end of B** until `tokensA.length + tokensB.length + 4 <= maxLength`.
+// 3. Pack `<s> A </s> </s> B </s>`, then pad with `<pad>`: `attentionMask` is 1 for every packed token, 0 for padding.
+//
+// Do not change the input arrays.
 
 // %% solution id=q1-solution
-function packPair(tokensA: string[], tokensB: string[], maxLength: number): { tokens: string[]; segmentIds: number[]; inputMask: number[] } {
+function packRobertaPair(tokensA: string[], tokensB: string[], maxLength: number): { tokens: string[]; attentionMask: number[] } {
   // BEGIN SOLUTION
-  const a = [...tokensA];
-  const b = [...tokensB];
-  while (a.length + b.length > maxLength - 3) {
-    if (a.length > b.length) a.pop();
-    else b.pop();
+  if (tokensA.length + 4 > maxLength) {
+    throw new Error(`the first text needs ${tokensA.length + 4} positions with its special tokens, but maxLength is ${maxLength}`);
   }
-  const tokens = ["[CLS]", ...a, "[SEP]", ...b, "[SEP]"];
-  const segmentIds = [0, ...a.map(() => 0), 0, ...b.map(() => 1), 1];
-  const inputMask = tokens.map(() => 1);
+  const b = tokensB.slice(0, Math.max(0, maxLength - 4 - tokensA.length));
+  const tokens = ["<s>", ...tokensA, "</s>", "</s>", ...b, "</s>"];
+  const attentionMask = tokens.map(() => 1);
   while (tokens.length < maxLength) {
-    tokens.push("[PAD]");
-    segmentIds.push(0);
-    inputMask.push(0);
+    tokens.push("<pad>");
+    attentionMask.push(0);
   }
-  return { tokens, segmentIds, inputMask };
+  return { tokens, attentionMask };
   // END SOLUTION
 }
 
 // %% test id=q1 points=3
+import assert from "node:assert";
+import { describe, it, check } from "bertlab/check";
+
 describe("q1", () => {
   it("packs and pads a short pair to 12", () => {
-    const got = packPair(["is", "it", "open", "?"], ["yes", "."], 12);
-    assert.deepStrictEqual(got, {
-      tokens: ["[CLS]", "is", "it", "open", "?", "[SEP]", "yes", ".", "[SEP]", "[PAD]", "[PAD]", "[PAD]"],
-      segmentIds: [0, 0, 0, 0, 0, 0, 1, 1, 1, 0, 0, 0],
-      inputMask: [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0],
+    assert.deepStrictEqual(packRobertaPair(["is", "it", "open", "?"], ["yes", "."], 12), {
+      tokens: ["<s>", "is", "it", "open", "?", "</s>", "</s>", "yes", ".", "</s>", "<pad>", "<pad>"],
+      attentionMask: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
     });
-  }, "build tokens as [CLS] A [SEP] B [SEP]; the first [SEP] has segment 0, the last segment 1; then push [PAD] with segment 0 and mask 0");
-  it("truncates the longer text first", () => {
-    const got = packPair(["the", "bank", "opens", "at", "nine", "."], ["yes", "."], 8);
-    assert.deepStrictEqual(got.tokens, ["[CLS]", "the", "bank", "opens", "[SEP]", "yes", ".", "[SEP]"]);
-  }, "maxLength 8 leaves 5 tokens for A and B together: remove from the end of the longer list until they fit");
-  // BEGIN HIDDEN TESTS
-  it("equals BertTokenizer.encode with longest_first and max_length padding (even budgets)", () => {
-    const pairs: Array<[string, string]> = [["Is it open today?", "Yes."], ["The bank opens at nine.", "When does the bank close?"], ["yes", "the bank opens at nine . the bank opens at nine ."]];
-    for (const [a, b] of pairs) {
-      for (const maxLength of [7, 9, 11, 15, 21]) {
-        const lib = tokenizer.encode(a, b, { maxLength, padding: "max_length", truncation: "longest_first" });
-        const got = packPair(tokenizer.tokenize(a), tokenizer.tokenize(b), maxLength);
-        assert.deepStrictEqual(got, { tokens: lib.tokens, segmentIds: lib.segmentIds, inputMask: lib.inputMask }, `${a} | ${b} at maxLength ${maxLength}`);
-      }
+  }, "<s> A </s> </s> B </s>: two separators between the texts, one at the end; then <pad> with mask 0");
+  it("truncates only the second text", () => {
+    const got = packRobertaPair(questionTokens, answerTokens, 13);
+    assert.deepStrictEqual(got.tokens, ["<s>", "is", "the", "bank", "open", "today", "?", "</s>", "</s>", "yes", ",", "until", "</s>"]);
+  }, "13 positions hold 4 special tokens, the 6 tokens of A and 3 of B: cut B from its end, never A");
+  it("refuses a first text that cannot fit, naming both numbers", () => {
+    // Caught here rather than with assert.throws' validator, whose failure reads "expected to return true".
+    let message: string | undefined;
+    try {
+      packRobertaPair(questionTokens, answerTokens, 8);
+    } catch (e) {
+      message = e instanceof Error ? e.message : String(e);
     }
+    assert.ok(message !== undefined, "packRobertaPair returned for maxLength 8, but A needs 10 positions: it should throw");
+    assert.ok(/\b10\b/.test(message) && /\b8\b/.test(message), `the error says "${message}"; it should name the 10 positions A needs and the maxLength 8`);
+  }, "throw new Error(...) with a message that contains the 10 positions A needs and the maxLength 8");
+  // BEGIN HIDDEN TESTS
+  it("B can be cut to nothing", () => {
+    assert.deepStrictEqual(packRobertaPair(["a", "b"], ["x", "y"], 6).tokens, ["<s>", "a", "b", "</s>", "</s>", "</s>"]);
   });
-  it("removes from B on a tie (original BERT rule)", () => {
-    assert.deepStrictEqual(packPair(["a", "b", "c"], ["x", "y", "z"], 8).tokens, ["[CLS]", "a", "b", "c", "[SEP]", "x", "y", "[SEP]"]);
+  it("exact fit: no padding and no truncation", () => {
+    const got = packRobertaPair(["a"], ["x", "y"], 7);
+    assert.deepStrictEqual(got, { tokens: ["<s>", "a", "</s>", "</s>", "x", "y", "</s>"], attentionMask: [1, 1, 1, 1, 1, 1, 1] });
+  });
+  it("an empty B and a long budget", () => {
+    const got = packRobertaPair(["a"], [], 8);
+    assert.deepStrictEqual(got.tokens, ["<s>", "a", "</s>", "</s>", "</s>", "<pad>", "<pad>", "<pad>"]);
+    assert.deepStrictEqual(got.attentionMask, [1, 1, 1, 1, 1, 0, 0, 0]);
   });
   it("does not change its input arrays", () => {
-    const a = ["the", "bank", "opens", "at", "nine", "."];
-    packPair(a, ["yes"], 6);
-    assert.strictEqual(a.length, 6);
+    const a = questionTokens.slice();
+    const b = answerTokens.slice();
+    packRobertaPair(a, b, 11);
+    assert.deepStrictEqual([a, b], [questionTokens, answerTokens]);
+  });
+  it("A that fits exactly leaves B empty; one less throws", () => {
+    assert.strictEqual(packRobertaPair(questionTokens, answerTokens, 10).tokens.length, 10);
+    assert.throws(() => packRobertaPair(questionTokens, answerTokens, 9));
   });
   // END HIDDEN TESTS
 });
 await check("q1");
 
 // %% [markdown] id=q2-text
-// ## Q2 · Three spellings of one mask (2 points)
+// ## Q2 · A sliding-window attention mask (2 points)
 //
-// BERT's `input_mask` has 1 for a real token and 0 for padding. Write `maskConventions(inputMask)` returning
+// The lesson turned `input_mask` into BERT's additive mask: 0 for a real key, −10000 for padding, the same for every
+// query. Long-document models (Longformer, BigBird) also limit each token to a **window** of neighbours, so the mask
+// becomes a full query × key matrix. Write `slidingWindowBias(inputMask, window)`: row `q`, column `k` is `0` when
+// key `k` is a real token (`inputMask[k] === 1`) and `|q − k| <= window`, and `-10000` otherwise.
 //
-// - `keyPaddingMask`: PyTorch's `key_padding_mask`, `true` where the position must be **ignored**;
-// - `additive`: the additive mask added to attention scores: `0` for a token, `-10000` for padding (as BERT does).
+// *Predict first:* how many zeros does row 0 have with 6 real tokens and `window = 2`? And row 3?
 
 // %% solution id=q2-solution
-function maskConventions(inputMask: number[]): { keyPaddingMask: boolean[]; additive: number[] } {
+function slidingWindowBias(inputMask: number[], window: number): number[][] {
   // BEGIN SOLUTION
-  return {
-    keyPaddingMask: inputMask.map((m) => m === 0),
-    additive: inputMask.map((m) => (m === 1 ? 0 : -10000)),
-  };
+  return inputMask.map((_, q) => inputMask.map((m, k) => (m === 1 && Math.abs(q - k) <= window ? 0 : -10000)));
   // END SOLUTION
 }
 
 // %% test id=q2 points=2
+import assert from "node:assert";
+import { describe, it, check, closeTo } from "bertlab/check";
+
 describe("q2", () => {
-  it("converts [1, 1, 0]", () => {
-    const got = maskConventions([1, 1, 0]);
-    assert.deepStrictEqual(got.keyPaddingMask, [false, false, true]);
-    closeTo(got.additive, [0, 0, -10000]);
-  }, "key_padding_mask is true where input_mask is 0; the additive mask is -10000 there and 0 elsewhere");
+  it("window 1 over [1, 1, 1, 0]", () => {
+    closeTo(slidingWindowBias([1, 1, 1, 0], 1), [
+      [0, 0, -10000, -10000],
+      [0, 0, 0, -10000],
+      [-10000, 0, 0, -10000],
+      [-10000, -10000, 0, -10000],
+    ]);
+  }, "0 means \"may attend\" (BERT's 1 in input_mask); the padding column is -10000 in every row, and keys further than window from the query too");
   // BEGIN HIDDEN TESTS
-  it("agrees with bertlab's additiveAttentionMask on a batch row", async () => {
-    const mask = [1, 1, 1, 1, 0, 0, 0];
-    const lib = additiveAttentionMask(tf.tensor2d([mask], [1, mask.length], "int32"));
-    const expected = Array.from(await lib.data());
-    lib.dispose();
-    closeTo(maskConventions(mask).additive, expected);
+  it("window 0 keeps only the diagonal of real tokens", () => {
+    closeTo(slidingWindowBias([1, 1, 0], 0), [
+      [0, -10000, -10000],
+      [-10000, 0, -10000],
+      [-10000, -10000, -10000],
+    ]);
   });
-  it("handles a row without padding and an empty row", () => {
-    assert.deepStrictEqual(maskConventions([1, 1]), { keyPaddingMask: [false, false], additive: [0, 0] });
-    assert.deepStrictEqual(maskConventions([]), { keyPaddingMask: [], additive: [] });
+  it("a window as long as the sequence is BERT's additive mask in every row", () => {
+    const mask = [1, 1, 1, 1, 0, 0];
+    const row = mask.map((m) => (m === 1 ? 0 : -10000));
+    closeTo(slidingWindowBias(mask, 10), mask.map(() => row));
+  });
+  it("an empty sequence gives an empty matrix", () => {
+    assert.deepStrictEqual(slidingWindowBias([], 2), []);
   });
   // END HIDDEN TESTS
 });
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · The seed's Keras model (3 points)
+// ## Q3 · Explain (read by your instructor, not scored by the autograder)
 //
-// Write `buildKerasBert(config, seqLen)`: three `tf.input`s of shape `[seqLen]` and dtype `int32`, named
-// `input_word_ids`, `input_mask` and `segment_ids` (in that order); a `BertLayer` built from `config`, applied to
-// them; and a `tf.model` with those three inputs and the two outputs `[pooledOutput, sequenceOutput]`.
-// Use `BertLayer` (the test checks that the model contains one).
+// The lesson padded a batch without `input_mask` and the `[CLS]` vector changed; with the mask it did not. In two
+// to four sentences: why does padding change `[CLS]` when there is no mask, and why exactly does the additive
+// −10000 stop that? Then name **two** things in BERT's inputs that tell the model where sentence A ends and B begins.
 
-// %% solution id=q3-solution
-function buildKerasBert(config: BertConfig, seqLen: number): tf.LayersModel {
-  // BEGIN SOLUTION
-  const inputWordIds = tf.input({ shape: [seqLen], dtype: "int32", name: "input_word_ids" });
-  const inputMask = tf.input({ shape: [seqLen], dtype: "int32", name: "input_mask" });
-  const segmentIds = tf.input({ shape: [seqLen], dtype: "int32", name: "segment_ids" });
-  const bertLayer = new BertLayer({ bertConfig: config });
-  const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask, segmentIds]) as tf.SymbolicTensor[];
-  return tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs: [pooledOutput, sequenceOutput] });
-  // END SOLUTION
-}
-
-// %% test id=q3 points=3
-const q3Config = bertConfig({ vocabSize: 30, hiddenSize: 16, numHiddenLayers: 1, numAttentionHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 32 });
-describe("q3", () => {
-  it("has pooled [null, 16] and sequence [null, 10, 16] outputs", () => {
-    const model = buildKerasBert(q3Config, 10);
-    assert.deepStrictEqual(model.outputs.map((o) => o.shape), [[null, 16], [null, 10, 16]]);
-  }, "apply the BertLayer to the three inputs; its outputs are [pooledOutput, sequenceOutput], in that order");
-  // BEGIN HIDDEN TESTS
-  it("takes three int32 inputs named input_word_ids, input_mask, segment_ids", () => {
-    const model = buildKerasBert(q3Config, 10);
-    assert.deepStrictEqual(model.inputs.map((t) => [t.name.replace(/_\d+$/, ""), t.dtype, t.shape]), [
-      ["input_word_ids", "int32", [null, 10]],
-      ["input_mask", "int32", [null, 10]],
-      ["segment_ids", "int32", [null, 10]],
-    ]);
-  });
-  it("uses a BertLayer built from the config", () => {
-    const model = buildKerasBert(q3Config, 6);
-    const bert = model.layers.find((l) => l instanceof BertLayer) as BertLayer | undefined;
-    assert.ok(bert, `no BertLayer among the model's layers (${model.layers.map((l) => l.getClassName()).join(", ")})`);
-    assert.strictEqual(bert.bertConfig.hiddenSize, 16);
-  });
-  it("predicts [2, 16] and [2, 6, 16] for a batch of two", () => {
-    const model = buildKerasBert(q3Config, 6);
-    const ids = tf.tensor2d([[2, 5, 6, 3, 0, 0], [2, 7, 3, 8, 9, 3]], [2, 6], "int32");
-    const mask = tf.tensor2d([[1, 1, 1, 1, 0, 0], [1, 1, 1, 1, 1, 1]], [2, 6], "int32");
-    const seg = tf.tensor2d([[0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 1, 1]], [2, 6], "int32");
-    const out = model.predict([ids, mask, seg]) as tf.Tensor[];
-    assert.deepStrictEqual(out.map((t) => t.shape), [[2, 16], [2, 6, 16]]);
-    tf.dispose([ids, mask, seg, ...out]);
-  });
-  // END HIDDEN TESTS
-});
-await check("q3");
+// %% [markdown] solution id=q3-answer
+// Without a mask, `[CLS]` attends to the `[PAD]` positions like to any other token: softmax gives them non-zero
+// weights, so their vectors are mixed into `[CLS]` and its output changes with the amount of padding. Adding
+// −10000 to the scores of padded keys makes exp(score) about e^-10000 ≈ 0, so after softmax they get (numerically)
+// zero weight and the real tokens' weights are the same as without padding. The boundary between A and B is
+// marked both by the `[SEP]` token after A and by the segment ids (0 for A, 1 for B), whose embedding is added
+// to every token.
 
 // %% [markdown] id=outro
 // ## Done
 //
-// With the three checks green you can feed BERT any pair of texts, in any of the mask conventions, through a
-// Keras-style model. Submit this notebook as it is (the grader re-runs it from the top).
+// With the checks green you can pack pairs for two model families and build masks beyond BERT's. Submit this
+// notebook as it is (the grader re-runs it from the top).

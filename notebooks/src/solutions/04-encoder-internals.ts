@@ -1,13 +1,15 @@
 // %% [markdown] id=intro
 // # 04 · Exercises: inside the encoder
 //
-// Three questions, **7 points** in all, on the pieces you built in lesson 04:
+// Four questions, **7 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it), on the pieces you
+// built in lesson 04, each asked in a form the lesson did not print:
 //
 // | question | what you write | points |
 // |---|---|---|
-// | Q1 | scaled dot-product attention with an `input_mask` | 3 |
-// | Q2 | the multi-head split and merge | 2 |
-// | Q3 | LayerNorm | 2 |
+// | Q1 | attention with PyTorch's mask polarity and an optional causal mask | 3 |
+// | Q2 | the multi-head split and merge for *interleaved* heads | 2 |
+// | Q3 | RMSNorm, LayerNorm's cheaper cousin | 2 |
+// | Q4 | explain the 1/√d scaling | read |
 //
 // Fill in each `// YOUR CODE HERE` (delete the `throw` line), run the cell, then run the test cell below it:
 // `await check("q1")` shows which tests pass and, for a failing one, what was expected and what your code gave.
@@ -17,187 +19,229 @@
 
 // %% id=setup
 import * as tf from "@tensorflow/tfjs";
-import assert from "node:assert";
-import { describe, it, check, closeTo } from "bertlab/check";
-import { ready, scaledDotProductAttention, layerNorm } from "bertlab";
+import { ready } from "bertlab";
 await ready();
 
-/** A reproducible random tensor for the tests. */
-const randn = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 1, "float32", seed);
-const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
-
 // %% [markdown] id=q1-text
-// ## Q1 · Scaled dot-product attention with a mask (3 points)
+// ## Q1 · Attention with PyTorch's mask, optionally causal (3 points)
 //
-// Write `maskedAttention(q, k, v, inputMask)` for one sequence and several heads:
-// - `q`, `k`, `v` have shape `[heads, S, d]`;
-// - `inputMask` has length `S`: 1 for a real token, 0 for padding (BERT's polarity: **1 = attend**);
-// - return `{ probs, context }`: `probs = softmax(q·kᵀ/√d + additive mask)` with shape `[heads, S, S]`, and
-//   `context = probs · v` with shape `[heads, S, d]`.
+// Lesson 04 used BERT's `input_mask` (1 = attend) turned into an additive mask. PyTorch's
+// `nn.MultiheadAttention` takes the opposite polarity: `key_padding_mask` is **true where a key must be
+// ignored**. Write `maskedAttention(q, k, v, keyPaddingMask, causal)` for one sequence and several heads:
 //
-// Turn the mask into BERT's additive form: 0 where the key may be attended to, −10000 at padding, added to every row
-// of scores. Hint: `tf.matMul(a, b, false, true)` multiplies by the transpose of `b`.
+// - `q`, `k`, `v` have shape `[heads, S, d]`; `keyPaddingMask` has length `S`;
+// - key `k` is blocked for query `i` when `keyPaddingMask[k]` is true, or when `causal` is true and `k > i`;
+// - return `{ probs, context }`: `probs = softmax(q·kᵀ/√d + bias)` with shape `[heads, S, S]`, where `bias` is 0 for
+//   an allowed key and −10000 for a blocked one, and `context = probs · v` with shape `[heads, S, d]`.
+//
+// Hint: `tf.matMul(a, b, false, true)` multiplies by the transpose of `b`; a `[S, S]` bias broadcasts over heads.
+// The hidden tests compare with bertlab's `scaledDotProductAttention`, so do not call it.
 
 // %% solution id=q1-solution
-function maskedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, inputMask: number[]): { probs: tf.Tensor3D; context: tf.Tensor3D } {
+function maskedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyPaddingMask: boolean[], causal: boolean): { probs: tf.Tensor3D; context: tf.Tensor3D } {
   // BEGIN SOLUTION
-  const d = q.shape[2];
-  const additive = tf.tensor1d(inputMask.map((m) => (1 - m) * -10000));
-  const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), additive);
+  const S = keyPaddingMask.length;
+  const bias = tf.tensor2d(Array.from({ length: S }, (_, i) => keyPaddingMask.map((ignore, j) => (ignore || (causal && j > i) ? -10000 : 0))), [S, S]);
+  const scores = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(q.shape[2])), bias);
   const probs = tf.softmax(scores) as tf.Tensor3D;
   return { probs, context: tf.matMul(probs, v) };
   // END SOLUTION
 }
 
 // %% test id=q1 points=3
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert";
+import { describe, it, check, closeTo, referenceLibrary } from "bertlab/check";
+
+const lib = referenceLibrary("q1", { without: ["scaledDotProductAttention"] });
+const randn = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 1, "float32", seed);
+const values = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 describe("q1", () => {
   const [heads, S, d] = [2, 5, 4];
   const q = randn([heads, S, d], 1) as tf.Tensor3D;
   const k = randn([heads, S, d], 2) as tf.Tensor3D;
   const v = randn([heads, S, d], 3) as tf.Tensor3D;
-  const reference = (mask: number[]) => {
-    const additive = tf.tensor1d(mask.map((m) => (1 - m) * -10000)).reshape([1, 1, 1, S]);
-    const out = scaledDotProductAttention(
-      q.expandDims(0) as tf.Tensor4D, tf.transpose(k, [0, 2, 1]).expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, additive, 0, false);
-    return { probs: out.probs.squeeze([0]), context: out.context.squeeze([0]) };
-  };
+  const none = [false, false, false, false, false];
   it("returns probs of shape [heads, S, S] and context of shape [heads, S, d]", () => {
-    const out = maskedAttention(q, k, v, [1, 1, 1, 1, 1]);
+    const out = maskedAttention(q, k, v, none, false);
     assert.deepStrictEqual(out.probs.shape, [heads, S, S], "probs has the wrong shape: one row of S weights per query and head");
     assert.deepStrictEqual(out.context.shape, [heads, S, d], "context has the wrong shape: probs · v");
   });
-  it("each row of probs sums to 1", () => {
-    const sums = values(tf.sum(maskedAttention(q, k, v, [1, 1, 1, 0, 0]).probs, -1));
-    closeTo(sums, new Array(heads * S).fill(1), { atol: 1e-5 }, `row sums are ${sums.map((s) => s.toFixed(3)).join(", ")}; apply tf.softmax over the last axis`);
+  it("true in keyPaddingMask means ignore", () => {
+    const probs = maskedAttention(q, k, v, [false, false, false, true, true], false).probs.arraySync() as number[][][];
+    const onIgnored = Math.max(...probs.flatMap((head) => head.map((row) => row[3] + row[4])));
+    assert.ok(onIgnored < 1e-6, `up to ${onIgnored.toFixed(4)} of a row's weight falls on keys 3 and 4, which are marked true: in PyTorch's polarity true means "ignore", the opposite of BERT's input_mask`);
   });
-  it("gives (almost) no weight to padding, mask [1, 1, 1, 0, 0]", () => {
-    const probs = maskedAttention(q, k, v, [1, 1, 1, 0, 0]).probs.arraySync() as number[][][];
-    const onPadding = Math.max(...probs.flatMap((head) => head.map((row) => row[3] + row[4])));
-    assert.ok(onPadding < 1e-6, `up to ${onPadding.toFixed(4)} of a row's weight falls on the padded keys 3 and 4: is 1 "attend" and 0 "padding"?`);
+  it("matches softmax(q·kᵀ/√d) when nothing is masked", () => {
+    const got = maskedAttention(q, k, v, none, false).probs;
+    const expected = tf.softmax(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)));
+    const rows = got.arraySync() as number[][][];
+    const uniform = rows.every((head) => head.every((row) => row.every((p) => Math.abs(p - 1 / S) < 1e-6)));
+    closeTo(values(got), values(expected), { atol: 1e-5 }, uniform
+      ? "every row is uniform (1/S each): every key was blocked; with all-false keyPaddingMask and causal = false nothing should be"
+      : "did you scale the scores by 1/√d, with d = q.shape[2], before the softmax over the last axis?");
   });
-  it("matches the library without padding", () => {
-    closeTo(values(maskedAttention(q, k, v, [1, 1, 1, 1, 1]).probs), values(reference([1, 1, 1, 1, 1]).probs), { atol: 1e-5 },
-      "probs differ from softmax(q·kᵀ/√d): did you scale by 1/√d with d = q.shape[2]?");
+  it("causal = true puts no weight on later keys", () => {
+    const probs = maskedAttention(q, k, v, none, true).probs.arraySync() as number[][][];
+    const future = Math.max(...probs.flatMap((head) => head.map((row, i) => row.slice(i + 1).reduce((a, b) => a + b, 0))));
+    assert.ok(future < 1e-6, `up to ${future.toFixed(4)} of a row's weight falls on keys after the query: block key j for query i when j > i`);
   });
   // BEGIN HIDDEN TESTS
+  const reference = (ignore: boolean[], causal: boolean) => {
+    const bias = tf.tensor2d(Array.from({ length: S }, (_, i) => ignore.map((x, j) => (x || (causal && j > i) ? -10000 : 0))), [S, S]).reshape([1, 1, S, S]);
+    const out = lib.scaledDotProductAttention(q.expandDims(0) as tf.Tensor4D, tf.transpose(k, [0, 2, 1]).expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, bias, 0, false);
+    return { probs: out.probs.squeeze([0]), context: out.context.squeeze([0]) };
+  };
   it("matches the library's probs with padding", () => {
-    closeTo(values(maskedAttention(q, k, v, [1, 1, 0, 1, 0]).probs), values(reference([1, 1, 0, 1, 0]).probs), { atol: 1e-5 });
+    const mask = [false, true, false, false, true];
+    closeTo(values(maskedAttention(q, k, v, mask, false).probs), values(reference(mask, false).probs), { atol: 1e-5 });
   });
-  it("matches the library's context with padding", () => {
-    closeTo(values(maskedAttention(q, k, v, [1, 1, 1, 1, 0]).context), values(reference([1, 1, 1, 1, 0]).context), { atol: 1e-5 });
+  it("matches the library's context with padding and a causal mask", () => {
+    const mask = [false, false, false, false, true];
+    closeTo(values(maskedAttention(q, k, v, mask, true).context), values(reference(mask, true).context), { atol: 1e-5 });
   });
   it("works for one head of size 8", () => {
     const q1 = randn([1, 3, 8], 7) as tf.Tensor3D;
     const expected = tf.softmax(tf.div(tf.matMul(q1, q1, false, true), Math.sqrt(8)));
-    closeTo(values(maskedAttention(q1, q1, q1, [1, 1, 1]).probs), values(expected), { atol: 1e-5 });
+    closeTo(values(maskedAttention(q1, q1, q1, [false, false, false], false).probs), values(expected), { atol: 1e-5 });
   });
   // END HIDDEN TESTS
 });
 await check("q1");
 
 // %% [markdown] id=q2-text
-// ## Q2 · Splitting into heads and merging back (2 points)
+// ## Q2 · Interleaved heads (2 points)
 //
-// Write `splitHeads(x, heads)` and `mergeHeads(x)`:
-// - `splitHeads` takes `x` of shape `[S, H]` and returns `[heads, S, d]` with d = H / heads, where head `h` holds the
-//   columns `h·d … h·d + d − 1` of every token: `out[h][s][j] = x[s][h·d + j]`;
-// - `mergeHeads` is its inverse: `[heads, S, d]` → `[S, H]`.
+// The lesson gave head `h` a contiguous block of columns: `h·d … h·d + d − 1`. Some implementations
+// (Mesh-TensorFlow's, for one) **interleave** them instead: with `heads` heads, column `c` belongs to head
+// `c mod heads`. Write
 //
-// A plain `reshape([heads, S, d])` has the right shape but the wrong content: think about which axis to swap.
+// - `splitInterleaved(x, heads)`: `x` of shape `[S, H]` → `[heads, S, d]` with d = H / heads and
+//   `out[h][s][j] = x[s][j·heads + h]`;
+// - `mergeInterleaved(y)`: its inverse, `[heads, S, d]` → `[S, H]`.
+//
+// Throw an `Error` naming both numbers when `H` is not divisible by `heads`. *Predict first:* which reshape and
+// which transpose order does this need, compared with the lesson's `[S, heads, d]` and `[1, 0, 2]`?
 
 // %% solution id=q2-solution
-function splitHeads(x: tf.Tensor2D, heads: number): tf.Tensor3D {
+function splitInterleaved(x: tf.Tensor2D, heads: number): tf.Tensor3D {
   // BEGIN SOLUTION
   const [S, H] = x.shape;
-  return tf.transpose(x.reshape([S, heads, H / heads]), [1, 0, 2]) as tf.Tensor3D;
+  if (H % heads !== 0) throw new Error(`hidden size ${H} is not divisible by ${heads} heads`);
+  return tf.transpose(x.reshape([S, H / heads, heads]), [2, 0, 1]) as tf.Tensor3D;
   // END SOLUTION
 }
 
-function mergeHeads(x: tf.Tensor3D): tf.Tensor2D {
+function mergeInterleaved(y: tf.Tensor3D): tf.Tensor2D {
   // BEGIN SOLUTION
-  const [heads, S, d] = x.shape;
-  return tf.transpose(x, [1, 0, 2]).reshape([S, heads * d]) as tf.Tensor2D;
+  const [heads, S, d] = y.shape;
+  return tf.transpose(y, [1, 2, 0]).reshape([S, d * heads]) as tf.Tensor2D;
   // END SOLUTION
 }
 
 // %% test id=q2 points=2
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert";
+import { describe, it, check, closeTo } from "bertlab/check";
+
 describe("q2", () => {
   const x = tf.tensor2d(Array.from({ length: 3 * 8 }, (_, i) => i), [3, 8]); // x[s][c] = 8s + c
-  it("splitHeads gives [heads, S, d]", () => {
-    assert.deepStrictEqual(splitHeads(x, 4).shape, [4, 3, 2]);
+  it("splitInterleaved with 4 heads: head 1 of token 2 holds columns 1 and 5", () => {
+    const out = splitInterleaved(x, 4);
+    assert.deepStrictEqual(out.shape, [4, 3, 2]);
+    const row = (out.arraySync() as number[][][])[1][2];
+    closeTo(row, [17, 21], {}, `out[1][2] should be x[2][1] and x[2][5] = [17, 21]; got [${row}]. Reshape to [S, d, heads], then move the heads axis first`);
   });
-  it("head 1 of token 2 holds columns 2 and 3", () => {
-    const out = splitHeads(x, 4).arraySync() as number[][][];
-    closeTo(out[1][2], [18, 19], {}, `out[1][2] should be x[2][2..3] = [18, 19]; got [${out[1][2]}]. A reshape alone mixes tokens: transpose after reshaping to [S, heads, d]`);
+  it("mergeInterleaved puts every value back in its column", () => {
+    const y = tf.tensor3d(Array.from({ length: 2 * 2 * 3 }, (_, i) => i), [2, 2, 3]); // 2 heads, 2 tokens, d = 3
+    const got = Array.from(mergeInterleaved(y).dataSync());
+    closeTo(got, [0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11], { atol: 0 }, `token 0 should read head 0 and head 1 alternately: [0, 6, 1, 7, 2, 8]; got [${got.slice(0, 6)}]`);
   });
   // BEGIN HIDDEN TESTS
-  it("mergeHeads gives [S, H]", () => {
-    assert.deepStrictEqual(mergeHeads(splitHeads(x, 2)).shape, [3, 8]);
+  it("every entry: out[h][s][j] = x[s][j·heads + h]", () => {
+    const out = splitInterleaved(x, 2).arraySync() as number[][][];
+    for (let h = 0; h < 2; h++) for (let s = 0; s < 3; s++) for (let j = 0; j < 4; j++) assert.strictEqual(out[h][s][j], 8 * s + j * 2 + h);
   });
   it("merge(split(x)) is x", () => {
-    const y = randn([5, 12], 11) as tf.Tensor2D;
-    closeTo(values(mergeHeads(splitHeads(y, 3))), values(y), { atol: 0 });
+    const y = tf.randomNormal([5, 12], 0, 1, "float32", 11) as tf.Tensor2D;
+    closeTo(Array.from(mergeInterleaved(splitInterleaved(y, 3)).dataSync()), Array.from(y.dataSync()), { atol: 0 });
+    assert.deepStrictEqual(mergeInterleaved(splitInterleaved(y, 4)).shape, [5, 12]);
   });
-  it("every entry: out[h][s][j] = x[s][h·d + j]", () => {
-    const out = splitHeads(x, 2).arraySync() as number[][][];
-    for (let h = 0; h < 2; h++) for (let s = 0; s < 3; s++) for (let j = 0; j < 4; j++) assert.strictEqual(out[h][s][j], 8 * s + h * 4 + j);
-  });
-  it("mergeHeads is not just a reshape", () => {
-    const heads = tf.tensor3d(Array.from({ length: 2 * 3 * 2 }, (_, i) => i), [2, 3, 2]);
-    closeTo(values(mergeHeads(heads)), [0, 1, 6, 7, 2, 3, 8, 9, 4, 5, 10, 11], { atol: 0 });
+  it("refuses a hidden size that heads do not divide", () => {
+    assert.throws(() => splitInterleaved(x, 3), (e: unknown) => e instanceof Error && /8/.test(e.message) && /3/.test(e.message));
   });
   // END HIDDEN TESTS
 });
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · LayerNorm (2 points)
+// ## Q3 · RMSNorm (2 points)
 //
-// Write `myLayerNorm(x, gamma, beta, eps)`: normalise every vector along the **last** axis to mean 0 and variance 1,
-// then scale by `gamma` and shift by `beta`:
+// LayerNorm subtracts the mean and divides by the standard deviation. **RMSNorm** (Zhang & Sennrich, 2019; used
+// by T5 and LLaMA) skips the mean: it divides every vector along the last axis by its root mean square, then
+// scales by `gamma` (there is no `beta`):
 //
-// (x − mean) / √(variance + eps) · gamma + beta
+// x / √(mean(x²) + eps) · gamma
 //
-// with the *biased* variance (divide by H, not H − 1), as BERT does. `x` may have any rank.
+// Write `rmsNorm(x, gamma, eps)` for `x` of any rank. *Predict first:* for a vector whose mean is 0, how do
+// RMSNorm and LayerNorm (gamma 1, beta 0) compare? The hidden tests compare with bertlab's `layerNorm`, so an
+// answer that calls `layerNorm` scores zero.
 
 // %% solution id=q3-solution
-function myLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor {
+function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor {
   // BEGIN SOLUTION
-  const mean = tf.mean(x, -1, true);
-  const variance = tf.mean(tf.square(tf.sub(x, mean)), -1, true);
-  return tf.add(tf.mul(tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps))), gamma), beta);
+  return tf.mul(tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), eps))), gamma);
   // END SOLUTION
 }
 
 // %% test id=q3 points=2
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert";
+import { describe, it, check, closeTo, referenceLibrary } from "bertlab/check";
+
+const lib = referenceLibrary("q3", { without: ["layerNorm"] });
 describe("q3", () => {
-  it("normalises [1, 2, 3] (gamma 1, beta 0)", () => {
-    const out = values(myLayerNorm(tf.tensor2d([[1, 2, 3]]), tf.ones([3]), tf.zeros([3]), 1e-12));
-    const s = Math.sqrt(2 / 3);
-    closeTo(out, [-1 / s, 0, 1 / s], { atol: 1e-5 }, `got [${out.map((v) => v.toFixed(4))}]; the variance of [1, 2, 3] is 2/3 (divide by 3, not 2)`);
+  it("normalises [1, 2, 3] by its root mean square", () => {
+    const out = Array.from(rmsNorm(tf.tensor2d([[1, 2, 3]]), tf.ones([3]), 1e-12).dataSync());
+    const rms = Math.sqrt(14 / 3);
+    closeTo(out, [1 / rms, 2 / rms, 3 / rms], { atol: 1e-5 }, "the root mean square of [1, 2, 3] is √(14/3); do not subtract the mean");
   });
-  it("matches the library on a random [2, 4, 6] tensor", () => {
-    const x = randn([2, 4, 6], 21);
-    const gamma = randn([6], 22);
-    const beta = randn([6], 23);
-    closeTo(values(myLayerNorm(x, gamma, beta, 1e-12)), values(layerNorm(x, gamma, beta, 1e-12)), { atol: 1e-5 });
+  it("applies gamma per feature and keeps the shape", () => {
+    const out = rmsNorm(tf.tensor3d([[[3, 4]], [[0, 2]]]), tf.tensor1d([2, 10]), 1e-12);
+    assert.deepStrictEqual(out.shape, [2, 1, 2]);
+    closeTo(Array.from(out.dataSync()), [2 * 3 / Math.sqrt(12.5), 10 * 4 / Math.sqrt(12.5), 0, 10 * Math.SQRT2], { atol: 1e-4 }, "normalise along the last axis only (tf.mean(..., -1, true))");
   });
   // BEGIN HIDDEN TESTS
+  it("equals LayerNorm for vectors of mean 0", () => {
+    const raw = tf.randomNormal([4, 6], 0, 1, "float32", 3);
+    const centered = tf.sub(raw, tf.mean(raw, -1, true));
+    closeTo(Array.from(rmsNorm(centered, tf.ones([6]), 1e-6).dataSync()), Array.from(lib.layerNorm(centered, tf.ones([6]), tf.zeros([6]), 1e-6).dataSync()), { atol: 1e-4 });
+  });
   it("uses eps inside the square root", () => {
-    const x = tf.tensor1d([0, 2]);
-    closeTo(values(myLayerNorm(x, tf.ones([2]), tf.zeros([2]), 1)), [-1 / Math.SQRT2, 1 / Math.SQRT2], { atol: 1e-5 });
+    closeTo(Array.from(rmsNorm(tf.tensor1d([0, 2]), tf.ones([2]), 1).dataSync()), [0, 2 / Math.sqrt(3)], { atol: 1e-5 });
   });
-  it("applies gamma and beta per feature", () => {
-    const x = tf.tensor2d([[1, 3]]);
-    closeTo(values(myLayerNorm(x, tf.tensor1d([2, 3]), tf.tensor1d([10, 20]), 1e-12)), [8, 23], { atol: 1e-4 });
-  });
-  it("keeps the input's shape", () => {
-    assert.deepStrictEqual(myLayerNorm(randn([3, 2, 4], 5), tf.ones([4]), tf.zeros([4]), 1e-12).shape, [3, 2, 4]);
+  it("differs from LayerNorm when the mean is not 0", () => {
+    const x = tf.tensor2d([[1, 2, 3, 10]]);
+    const rms = Math.sqrt((1 + 4 + 9 + 100) / 4);
+    closeTo(Array.from(rmsNorm(x, tf.ones([4]), 1e-12).dataSync()), [1 / rms, 2 / rms, 3 / rms, 10 / rms], { atol: 1e-5 });
   });
   // END HIDDEN TESTS
 });
 await check("q3");
 
+// %% [markdown] id=q4-text
+// ## Q4 · Explain (read by your instructor, not scored by the autograder)
+//
+// Attention divides the scores q·k by √d. In two to four sentences: what happens to the size of q·k as the head
+// size d grows (for q and k with independent entries of variance 1), what would softmax then do to the attention
+// weights, and why is that bad for training?
+
+// %% [markdown] solution id=q4-answer
+// With independent entries of variance 1, q·k is a sum of d products of variance 1, so its variance is d and
+// its typical size grows like √d. Large scores push softmax towards a one-hot distribution (almost all weight on
+// the largest score), where its gradients are nearly zero, so the attention weights stop learning. Dividing by
+// √d brings the scores back to variance 1 whatever the head size.
+
 // %% [markdown] id=outro
-// That is all for 04. With these three pieces and two dense layers you have the whole self-attention sub-layer of
-// BERT; lesson 04 shows how they combine with the feed-forward network into one encoder layer.
+// That is all for 04. With attention, the head reshapes and a normalisation layer you have every new piece of an
+// encoder layer; lesson 04 shows how BERT's own pieces combine into one.
