@@ -10,6 +10,7 @@
  *   // %% [markdown]            a markdown cell; its lines are written as "// text"
  *   // %%                       a code cell
  *   // %% test id=q1 points=2   nbgrader metadata (solution notebooks): test | solution | locked, id=<grade_id>
+ *   // %% [markdown] solution id=q3-answer points=2   an answer your instructor grades by hand (nbgrader's manually graded answer)
  *   // %% [markdown] lang=ko    the Korean twin of the markdown cell just before it
  *
  * Two editions come from one source: the English one skips the `lang=ko` cells; the Korean one
@@ -70,6 +71,7 @@ function parseMarker(rest: string, where: string): Marker {
   }
   if (marker.role === "test" && marker.points === undefined) throw new Error(`${where}: a test cell needs points=N`);
   if (marker.role === "test" && marker.kind === "markdown") throw new Error(`${where}: a markdown cell cannot be a test cell`);
+  if (marker.points !== undefined && marker.role !== "test" && marker.role !== "solution") throw new Error(`${where}: points=N belongs on a test cell, or on a solution cell that your instructor grades by hand`);
   if (marker.lang !== undefined && marker.kind !== "markdown") throw new Error(`${where}: only markdown cells have language twins (code cells are shared by both editions)`);
   return marker;
 }
@@ -125,15 +127,17 @@ export function parseSource(text: string, name: string, graded: boolean, lang: L
       if (usedIds.has(id)) throw new Error(`${where}: grade_id "${id}" is used twice`);
       usedIds.add(id);
       const role = marker.role ?? "locked";
+      // A solution cell with points is nbgrader's "manually graded answer": graded by a person.
+      const manual = role === "solution" && marker.points !== undefined;
       const nbgrader: Record<string, unknown> = {
-        grade: role === "test",
+        grade: role === "test" || manual,
         grade_id: id,
         locked: role !== "solution",
         schema_version: 3,
         solution: role === "solution",
         task: false,
       };
-      if (role === "test") nbgrader.points = marker.points;
+      if (role === "test" || manual) nbgrader.points = marker.points;
       metadata.nbgrader = nbgrader;
     } else if (marker.role !== undefined) {
       throw new Error(`${where}: nbgrader roles (${marker.role}) belong in notebooks/src/solutions/, not in a lesson`);

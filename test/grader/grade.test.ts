@@ -162,9 +162,14 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
   it("caps memory: a heap bomb ends its kernel, a Buffer bomb fails to allocate", () => {
     const heap = find("bombs", "q1");
     assert.ok(["crashed", "timeout"].includes(heap.status), heap.status);
-    assert.strictEqual(find("bombs", "q2").status, "error");
-    assert.match(find("bombs", "q2").reason, /allocation failed/);
-    assert.strictEqual(find("bombs", "q3").status, "passed");
+    // The allocation fails in the solution cell (RangeError). The Buffers it did get stay alive, so the
+    // q2 test cell may then run out of memory too and end the kernel: either way q2 scores 0 and says why.
+    const buffer = find("bombs", "q2");
+    assert.ok(["error", "crashed"].includes(buffer.status), `${buffer.status}: ${buffer.reason}`);
+    assert.strictEqual(buffer.points, "0");
+    assert.match(buffer.reason, /q2-solution\) failed: RangeError: Array buffer allocation failed/);
+    // Only the bomb's question pays: q3 runs in a fresh kernel if q2's died.
+    assert.strictEqual(find("bombs", "q3").status, "passed", find("bombs", "q3").reason);
   });
 
   it("ignores forged results, fake registrations and patched assertions", () => {
@@ -323,7 +328,8 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     }
     const res = await grade({ submissions: subs, assignment: dir, out: tmpDir("course-out"), quiet: true, timeoutMs: 600_000, allowRead: [path.join(REPO, "data"), path.join(REPO, "models")] });
     const all = parse(readFileSync(res.csv, "utf8"), { columns: true }) as Row[];
-    for (const r of all.filter((r) => r.submission === "solution")) assert.strictEqual(r.status, "passed", `${r.notebook} ${r.grade_id}: ${r.reason}`);
+    // Answers in words (nbgrader's manually graded answers) wait for the instructor; the rest pass.
+    for (const r of all.filter((r) => r.submission === "solution")) assert.strictEqual(r.status, /-answer$/.test(r.grade_id) ? "manual" : "passed", `${r.notebook} ${r.grade_id}: ${r.reason}`);
     for (const r of all.filter((r) => r.submission === "exercise")) assert.strictEqual(r.points, "0", `${r.notebook} ${r.grade_id} exercise scored`);
   });
 });

@@ -100,7 +100,9 @@ describe("grader: infrastructure failures are retried, never graded (injected fo
     assert.strictEqual(third.graded, 0, "graded notebooks are not graded again");
   });
 
-  it("survives a port taken before the kernel binds it", async () => {
+  it("survives a port taken before the kernel binds it", async function () {
+    // Four failed starts, each of which may wait out the 30 s handshake on a loaded machine.
+    this.timeout(6 * 60_000);
     const dir = tmpDir("infra-port");
     // Takes the kernel's shell port from its connection file and holds it while the kernel starts.
     const take = [

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { cellSource } from "../../src/notebook";
 import { checkSource } from "../../grader/src/assign";
+import { manualQuestions } from "../../grader/src/grade";
 import { missingKoreanTwins, parseSource } from "../../scripts/build-notebooks";
 
 const LESSON = ["// %% [markdown]", "// # Title", "//", "// Some *text*.", "", "// %%", "const x = 1;", "x", ""].join("\n");
@@ -49,6 +50,12 @@ describe("build-notebooks: parseSource", () => {
     assert.deepEqual(checkSource(nb, "ex.ipynb"), [{ gradeId: "q1", points: 2, cell: 3 }]);
   });
 
+  it("makes a solution cell with points an answer graded by hand, as nbgrader's manually graded answer", () => {
+    const nb = parseSource("// %% [markdown] id=q2-text\n// Explain.\n// %% [markdown] solution id=q2-answer points=2\n// Because.", "ex.ipynb", true);
+    assert.deepEqual(nb.cells[1].metadata.nbgrader, { grade: true, grade_id: "q2-answer", locked: false, points: 2, schema_version: 3, solution: true, task: false });
+    assert.deepEqual(manualQuestions(nb), [{ gradeId: "q2-answer", points: 2, cell: 1, cellType: "markdown" }]);
+  });
+
   it("names cells without an id by position", () => {
     const nb = parseSource("// %%\n1\n// %% [markdown]\n// hi", "ex.ipynb", true);
     assert.deepEqual(nb.cells.map((c) => (c.metadata.nbgrader as { grade_id: string }).grade_id), ["cell-0", "md-1"]);
@@ -59,6 +66,7 @@ describe("build-notebooks: parseSource", () => {
     ["a test cell without points", "// %% test id=q1\n1", true, /x\.ipynb:1: a test cell needs points=N/],
     ["negative points", "// %% test id=q1 points=-1\n1", true, /points must be a number >= 0, got "-1"/],
     ["a markdown test cell", "// %% [markdown] test id=q1 points=1\n// hi", true, /markdown cell cannot be a test cell/],
+    ["points on a locked cell", "// %% [markdown] id=q1-text points=1\n// hi", true, /x\.ipynb:1: points=N belongs on a test cell, or on a solution cell/],
     ["a markdown line without //", "// %% [markdown]\n// fine\nnot a comment", false, /x\.ipynb:1: every line of a markdown cell must start with "\/\/ ", got "not a comment"/],
     ["an nbgrader role in a lesson", "// %% solution\n1", false, /x\.ipynb:1: nbgrader roles \(solution\) belong in notebooks\/src\/solutions/],
     ["a duplicate grade_id", "// %% id=a\n1\n// %% id=a\n2", true, /x\.ipynb:3: grade_id "a" is used twice/],

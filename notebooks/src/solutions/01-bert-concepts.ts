@@ -1,7 +1,7 @@
 // %% [markdown] id=intro
 // # Exercises 01 · What BERT is
 //
-// Three questions, **5 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it). They follow
+// Three questions, **7 points**: 5 graded by the autograder, and 2 for one answer in words that your instructor grades by hand. They follow
 // lesson `01-bert-concepts`, but ask for what the lesson did not build: a third attention pattern, and the
 // masked-LM rule applied to whole words.
 //
@@ -225,13 +225,13 @@ describe("q2", () => {
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · Explain (read by your instructor, not scored by the autograder)
+// ## Q3 · Explain (2 points, graded by your instructor)
 //
 // Your prefix-LM mask and BERT's mask differ only in which keys a position may see. In two to four sentences:
 // why can BERT not be trained to predict the **next** word with its bidirectional mask, and what does a
 // left-to-right or prefix-LM model gain that BERT gives up? Write your answer in the cell below.
 
-// %% [markdown] solution id=q3-answer
+// %% [markdown] solution id=q3-answer points=2
 // With a bidirectional mask every position sees every other, including the word it would have to predict next,
 // so "predict the next word" is trivially solved by copying; BERT therefore hides the words it predicts
 // ([MASK]) instead. A left-to-right (or prefix-LM) model never sees the future, so it can be trained on every

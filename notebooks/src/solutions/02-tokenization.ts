@@ -1,7 +1,7 @@
 // %% [markdown] id=intro
 // # Exercises 02 · Tokenization
 //
-// Three questions, **6 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it). They follow
+// Three questions, **8 points**: 6 graded by the autograder, and 2 for one answer in words that your instructor grades by hand. They follow
 // lesson `02-tokenization`, but change what the lesson printed: BPE with another tie-break rule, and WordPiece's
 // greedy longest-match that also says where each piece came from.
 //
@@ -232,13 +232,13 @@ describe("q2", () => {
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · Explain (read by your instructor, not scored by the autograder)
+// ## Q3 · Explain (2 points, graded by your instructor)
 //
 // In the lesson, BPE's first merge on the toy corpus was `u g` (frequency 20), while WordPiece's score
 // freq(ab) / (freq(a) × freq(b)) picked `##g ##s` (frequency 5). In two to four sentences, using those numbers:
 // why does the score prefer a rarer pair, and what kind of vocabulary does that produce compared with BPE?
 
-// %% [markdown] solution id=q3-answer
+// %% [markdown] solution id=q3-answer points=2
 // The score divides by how common the two parts are: `##g` occurs 20 times and `##s` only 5, and every `##s` is
 // preceded by `##g`, so 5 / (20 × 5) = 0.05 beats `##u ##g`'s 20 / (36 × 20) ≈ 0.028, whose parts also occur in
 // many other pairs. WordPiece merges pairs whose parts almost always occur together (a likelihood gain), not the

@@ -1,7 +1,7 @@
 // %% [markdown] id=intro
 // # Exercises 03 · BERT's three inputs
 //
-// Three questions, **5 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it). They follow
+// Three questions, **7 points**: 5 graded by the autograder, and 2 for one answer in words that your instructor grades by hand. They follow
 // lesson `03-bert-inputs`, which packed pairs the BERT way and turned `input_mask` into the additive mask. Here
 // you pack a pair the way another model does, and build a mask the lesson did not.
 //
@@ -153,13 +153,13 @@ describe("q2", () => {
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · Explain (read by your instructor, not scored by the autograder)
+// ## Q3 · Explain (2 points, graded by your instructor)
 //
 // The lesson padded a batch without `input_mask` and the `[CLS]` vector changed; with the mask it did not. In two
 // to four sentences: why does padding change `[CLS]` when there is no mask, and why exactly does the additive
 // −10000 stop that? Then name **two** things in BERT's inputs that tell the model where sentence A ends and B begins.
 
-// %% [markdown] solution id=q3-answer
+// %% [markdown] solution id=q3-answer points=2
 // Without a mask, `[CLS]` attends to the `[PAD]` positions like to any other token: softmax gives them non-zero
 // weights, so their vectors are mixed into `[CLS]` and its output changes with the amount of padding. Adding
 // −10000 to the scores of padded keys makes exp(score) about e^-10000 ≈ 0, so after softmax they get (numerically)

@@ -1,7 +1,7 @@
 // %% [markdown] id=intro
 // # 04 · Exercises: inside the encoder
 //
-// Four questions, **7 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it), on the pieces you
+// Four questions, **9 points**: 7 graded by the autograder, and 2 for one answer in words that your instructor grades by hand, on the pieces you
 // built in lesson 04, each asked in a form the lesson did not print:
 //
 // | question | what you write | points |
@@ -9,7 +9,7 @@
 // | Q1 | attention with PyTorch's mask polarity and an optional causal mask | 3 |
 // | Q2 | the multi-head split and merge for *interleaved* heads | 2 |
 // | Q3 | RMSNorm, LayerNorm's cheaper cousin | 2 |
-// | Q4 | explain the 1/√d scaling | read |
+// | Q4 | explain the 1/√d scaling | 2 (by hand) |
 //
 // Fill in each `// YOUR CODE HERE` (delete the `throw` line), run the cell, then run the test cell below it:
 // `await check("q1")` shows which tests pass and, for a failing one, what was expected and what your code gave.
@@ -230,13 +230,13 @@ describe("q3", () => {
 await check("q3");
 
 // %% [markdown] id=q4-text
-// ## Q4 · Explain (read by your instructor, not scored by the autograder)
+// ## Q4 · Explain (2 points, graded by your instructor)
 //
 // Attention divides the scores q·k by √d. In two to four sentences: what happens to the size of q·k as the head
 // size d grows (for q and k with independent entries of variance 1), what would softmax then do to the attention
 // weights, and why is that bad for training?
 
-// %% [markdown] solution id=q4-answer
+// %% [markdown] solution id=q4-answer points=2
 // With independent entries of variance 1, q·k is a sum of d products of variance 1, so its variance is d and
 // its typical size grows like √d. Large scores push softmax towards a one-hot distribution (almost all weight on
 // the largest score), where its gradients are nearly zero, so the attention weights stop learning. Dividing by

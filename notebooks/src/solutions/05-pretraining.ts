@@ -1,13 +1,13 @@
 // %% [markdown] id=intro
 // # 05 · Exercises: pretraining data and the masked-LM loss
 //
-// Three questions, **4 points** graded by the autograder, and one answer in words that your instructor reads (the autograder does not score it):
+// Three questions, **6 points**: 4 graded by the autograder, and 2 for one answer in words that your instructor grades by hand:
 //
 // | question | what you write | points |
 // |---|---|---|
 // | Q1 | a masked-LM loss in Hugging Face's label convention (−100 = not masked) | 2 |
 // | Q2 | Google's pair truncation, which cuts the front or the back at random | 2 |
-// | Q3 | explain why the truncation is random | read |
+// | Q3 | explain why the truncation is random | 2 (by hand) |
 //
 // Fill in each `// YOUR CODE HERE` (delete the `throw` line), run the cell, then the test cell below it. The grader
 // also runs hidden tests of the same behaviour.
@@ -162,13 +162,13 @@ describe("q2", () => {
 await check("q2");
 
 // %% [markdown] id=q3-text
-// ## Q3 · Explain (read by your instructor, not scored by the autograder)
+// ## Q3 · Explain (2 points, graded by your instructor)
 //
 // Your `truncatePair` removes a token from the front or from the back at random; Google's code comments call this
 // "more noise". In two to four sentences: what would pretraining examples look like if truncation always cut the
 // end, what could the model learn from that instead of language, and how does the random choice prevent it?
 
-// %% [markdown] solution id=q3-answer
+// %% [markdown] solution id=q3-answer points=2
 // If truncation always cut the end, every truncated sentence would be missing its ending but never its
 // beginning, so [SEP] would follow unfinished sentences far more often than complete ones while the text after
 // [CLS] and [SEP] always started cleanly. The model could then learn this bias (e.g. "a sentence that stops

@@ -1,8 +1,8 @@
 // %% [markdown] id=intro
 // # 06 · Exercises: the intent classifier
 //
-// The seed course's exercise: put a classifier on BERT. Four questions, **10 points** graded by the autograder,
-// and one answer in words that your instructor reads (the autograder does not score it):
+// The seed course's exercise: put a classifier on BERT. Five questions, **12 points**: 10 graded by the autograder,
+// and 2 for one answer in words that your instructor grades by hand:
 //
 // | question | what you write | points |
 // |---|---|---|
@@ -10,7 +10,7 @@
 // | Q2 | apply the dense softmax layer | 2 |
 // | Q3 | connect the inputs and the output into a model | 2 |
 // | Q4 | compile and train it, within 10 epochs, to at least 50% accuracy on held-out data (chance: 20%) | 4 |
-// | Q5 | explain why Q4 is graded on data your function never receives | read |
+// | Q5 | explain why Q4 is graded on data your function never receives | 2 (by hand) |
 //
 // To keep grading fast, the exercise uses a small problem: 5 English intents, sequences of 16 tokens, and a small
 // BERT (2 layers, hidden 128) with random weights. Lesson 06 does the same with the full dataset and the pretrained
@@ -286,14 +286,14 @@ describe("q4", () => {
 await check("q4");
 
 // %% [markdown] id=q5-text
-// ## Q5 · Explain (read by your instructor, not scored by the autograder)
+// ## Q5 · Explain (2 points, graded by your instructor)
 //
 // Your `trainClassifier` received `val`, but Q4 is graded on a test split it never saw. In two to four sentences:
 // why would accuracy on `val` overstate how well the classifier works if you had used `val` to choose the number
 // of epochs, the learning rate or the batch size (or trained on it)? What does the test split measure that `val`
 // cannot? Write your answer in the cell below.
 
-// %% [markdown] solution id=q5-answer
+// %% [markdown] solution id=q5-answer points=2
 // Every choice made by looking at `val` (epochs, learning rate, batch size, early stopping) picks the settings
 // that happen to suit those particular utterances, so `val` accuracy becomes partly a measure of that selection
 // and is optimistic; training on `val` makes it a training score outright. A split that played no part in
