@@ -6,7 +6,9 @@
  * `bertlab` and `tslab/dist/jupyter` from here whatever tslab may be installed globally. It is
  * written to Jupyter's per-user kernels folder, where `tslab install --user` would put it.
  *
- * It must never fail an install: without Jupyter it prints one line saying how to get one.
+ * First it patches tslab (scripts/patch-tslab.js); that step fails the install if it cannot, because an unpatched
+ * kernel crashes on long live output. Registering must never fail an install: without Jupyter it prints one line
+ * saying how to get one.
  * Set BERTLAB_SKIP_KERNEL_INSTALL=1 to skip it.
  */
 "use strict";
@@ -74,6 +76,14 @@ function registerKernel() {
 module.exports = { registerKernel, kernelSpec, hasJupyter, HOW_TO_GET_JUPYTER };
 
 if (require.main === module) {
+  // The kernel's fixes (patches/README.md) are not optional: a tslab that cannot be patched fails the install.
+  try {
+    require("./patch-tslab").applyTslabPatch();
+    console.log("bertlab: tslab is patched (per-socket send queues, bind before receive, busy/idle per running cell, errors as IPython prints them).");
+  } catch (e) {
+    console.error(`bertlab: could not patch tslab: ${e && e.message}`);
+    process.exit(1);
+  }
   if (process.env.BERTLAB_SKIP_KERNEL_INSTALL && process.env.BERTLAB_SKIP_KERNEL_INSTALL !== "0") {
     console.log("bertlab: BERTLAB_SKIP_KERNEL_INSTALL is set; the Jupyter kernel was not registered.");
   } else {

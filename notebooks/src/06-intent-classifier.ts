@@ -234,8 +234,8 @@ class ScheduledAdam extends tf.AdamOptimizer {
     this.learningRate = rate;
   }
 }
-const EPOCHS = 15;
-const PATIENCE = 4;
+const EPOCHS = 10;
+const PATIENCE = 3;
 const BATCH = 32;
 const PEAK_LEARNING_RATE = 5e-4;
 const stepsPerEpoch = Math.ceil(data.train.length / BATCH);
@@ -411,7 +411,9 @@ mine.forEach((text, i) => {
 // A softmax always picks some intent, even for "sing me a song" when no intent covers it. A simple defence (as in
 // CLINC150, Larson et al. 2019) is a threshold on the top probability: below it, answer "out of scope". We choose it
 // on the **validation** split, never on test, to a stated target: reject at most **10%** of in-scope validation
-// requests, and catch as many out-of-scope ones as that allows. Then we report it on the test split. (A rule that
+// requests, and catch as many out-of-scope ones as that allows. Then we report it on the test split, where the share
+// of in-scope requests rejected lands near 10% but not on it (a point or two either side): the threshold was fitted
+// to validation, not to test. (A rule that
 // instead maximizes in-scope accuracy + out-of-scope recall, on our few out-of-scope examples, ends up rejecting most
 // in-scope requests.)
 
@@ -422,7 +424,8 @@ mine.forEach((text, i) => {
 // 간단한 방어책은(CLINC150, Larson et al. 2019처럼) 가장 높은 확률에 임계값을 두는 거예요. 그보다 낮으면 "범위 밖"
 // (out of scope)이라고 답해요. 임계값은 테스트 분할이 아니라 반드시 **검증** 분할에서, 미리 밝힌 목표에 맞춰 골라요.
 // 범위 안(in-scope) 검증 요청은 최대 **10%**까지만 거부하고, 그 범위에서 범위 밖 요청을 최대한 많이 잡아내는 거예요.
-// 그런 다음 테스트 분할에서 결과를 보고해요. (대신 범위 안 정확도 + 범위 밖 재현율을 최대화하는 규칙을 쓰면, 우리가 가진
+// 그런 다음 테스트 분할에서 결과를 보고해요. 테스트 분할에서 거부되는 범위 안 요청의 비율은 10% 근처이지만 정확히
+// 10%는 아니에요(1~2%포인트 위아래). 임계값을 테스트가 아니라 검증 데이터에 맞췄기 때문이에요. (대신 범위 안 정확도 + 범위 밖 재현율을 최대화하는 규칙을 쓰면, 우리가 가진
 // 적은 범위 밖 예제로는 결국 범위 안 요청 대부분을 거부하게 돼요.)
 
 // %%

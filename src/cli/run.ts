@@ -5,12 +5,13 @@
 import path from "node:path";
 import type { Command } from "./main";
 import { NotebookFormatError, readNotebook, writeNotebook } from "../notebook";
-import { runNotebook, type ExecuteResult } from "../runner";
+import { DEFAULT_CELL_TIMEOUT_MS, runNotebook, type ExecuteResult } from "../runner";
 
 const USAGE = `usage: bertlab run <notebook.ipynb> [--timeout S] [--json] [--inplace | --out FILE] [--keep-going]
 
 Runs every code cell in a fresh tslab kernel, started in the notebook's folder.
-  --timeout S    seconds per cell before it is interrupted (then killed); default 60
+  --timeout S    seconds per cell before it is interrupted (then killed); default: the notebook's own
+                 metadata bertlab.timeout, else ${DEFAULT_CELL_TIMEOUT_MS / 60_000} minutes
   --json         print one JSON line: {"cells":[{"index","status","ms"}],"ok":bool,"ms":n}
   --inplace      write the outputs back into the notebook
   --out FILE     write the executed notebook to FILE
@@ -18,7 +19,8 @@ Runs every code cell in a fresh tslab kernel, started in the notebook's folder.
 
 interface RunArgs {
   file: string;
-  timeoutMs: number;
+  /** Undefined: the notebook's metadata, else the default. */
+  timeoutMs?: number;
   json: boolean;
   out?: string;
   keepGoing: boolean;
@@ -28,7 +30,7 @@ class UsageError extends Error {}
 
 function parseArgs(argv: string[]): RunArgs {
   let file: string | undefined;
-  let timeoutMs = 60_000;
+  let timeoutMs: number | undefined;
   let json = false;
   let inplace = false;
   let out: string | undefined;

@@ -21,21 +21,46 @@ export interface ConnectionInfo {
   kernel_name: string;
 }
 
-/** Asks the OS for `count` distinct free ports by holding them all open at once. */
+/**
+ * Ports handed to kernels of this process that are not released yet. The OS does not know about them between
+ * the moment the probe socket closes and the moment the kernel binds, so without this list two kernels started
+ * at once could be given the same port (the second one's bind then fails).
+ */
+const reserved = new Set<number>();
+
+/** Asks the OS for `count` distinct free ports that no kernel of this process holds. */
 async function freePorts(count: number, ip: string): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<net.Server>((resolve, reject) => {
-        const server = net.createServer();
-        server.once("error", reject);
-        server.listen(0, ip, () => resolve(server));
-      }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
-  // Another process may grab a port before the kernel binds it; Kernel.start retries on EADDRINUSE.
+  const servers: net.Server[] = [];
+  const ports: number[] = [];
+  try {
+    // Probes stay open until all ports are chosen, so the OS never hands out one of them twice.
+    for (let tries = 0; ports.length < count; tries++) {
+      if (tries > 50 * count) throw new Error(`could not find ${count} free ports on ${ip}`);
+      const server = await new Promise<net.Server>((resolve, reject) => {
+        const s = net.createServer();
+        s.once("error", reject);
+        s.listen(0, ip, () => resolve(s));
+      });
+      servers.push(server);
+      const port = (server.address() as net.AddressInfo).port;
+      if (!reserved.has(port)) ports.push(port);
+    }
+  } finally {
+    await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))));
+  }
+  for (const port of ports) reserved.add(port);
+  // Another process may still grab a port before the kernel binds it; Kernel.start then retries with new ones.
   return ports;
+}
+
+/** Returns a kernel's ports to the pool once the kernel is gone. */
+export function releasePorts(info: ConnectionInfo): void {
+  for (const port of [info.shell_port, info.iopub_port, info.stdin_port, info.control_port, info.hb_port]) reserved.delete(port);
+}
+
+/** For tests: the ports this process has handed to kernels that are not shut down yet. */
+export function reservedPorts(): ReadonlySet<number> {
+  return reserved;
 }
 
 export async function newConnectionInfo(ip = "127.0.0.1"): Promise<ConnectionInfo> {

@@ -6,7 +6,13 @@
  * its reply and an iopub status for it arrive: only then are iopub messages known not to be
  * lost to the subscriber's slow join.
  *
- * tslab quirks absorbed here:
+ * A cell is done only when its execute_reply AND the iopub "idle" status with its msg_id as parent have both
+ * arrived: iopub keeps order, so the idle comes after every output of the cell. If the reply is in but the
+ * idle is not (a kernel or network that dropped it), a kernel_info_request on the control channel serves as a
+ * barrier: once its own idle arrives, nothing the cell sent earlier is still on its way.
+ *
+ * tslab quirks absorbed here (bertlab patches tslab at install time, patches/README.md; the runner also copes
+ * with an unpatched tslab):
  * - an error is stderr text plus an execute_reply with status "error" (no ename, no error message);
  * - for ~200 ms after an error, tslab answers new requests with status "abort": wait and resend;
  * - interrupts are SIGINT only (no interrupt_request); a synchronous loop entered after an
@@ -17,10 +23,10 @@ import { performance } from "node:perf_hooks";
 import { randomUUID } from "node:crypto";
 import type { Dealer, Subscriber } from "zeromq";
 import type { NbOutput } from "../notebook";
-import { address, newConnectionInfo, RuntimeDir, type ConnectionInfo } from "./connection";
+import { address, newConnectionInfo, releasePorts, RuntimeDir, type ConnectionInfo } from "./connection";
 import { CellOutputs, DisplayRegistry } from "./outputs";
 import { findNodePid, killQuietly } from "./process";
-import { ORPHAN_GUARD, tslabBin } from "./tslab";
+import { ensureTslabPatched, ORPHAN_GUARD, tslabBin } from "./tslab";
 import { sleep, within } from "./wait";
 import { decode, encode, newMessage, type Message } from "./wire";
 
@@ -38,6 +44,12 @@ export interface KernelOptions {
   wrapper?: string[];
   /** Default 60 000. */
   startupTimeoutMs?: number;
+  /** How many kernels Kernel.start tries when one fails to start for a reason a retry can fix (a port taken meanwhile). Default 3. */
+  startAttempts?: number;
+  /** The tslab launcher to run (`.../tslab/bin/tslab`); default bertlab's own dependency. */
+  tslabBin?: string;
+  /** For tests: connection details for the first attempt, e.g. a port that is already taken. */
+  firstConnection?: Partial<ConnectionInfo>;
 }
 
 export type CellStatus = "ok" | "error" | "timeout" | "crashed" | "aborted" | "skipped";
@@ -52,19 +64,29 @@ export interface ExecuteResult {
   executionCount?: number;
 }
 
+/** Per cell, when neither the caller nor the notebook says otherwise: long enough for every shipped lesson on a slow laptop. */
+export const DEFAULT_CELL_TIMEOUT_MS = 20 * 60_000;
+
 export interface ExecuteOptions {
-  /** Default 60 000. On expiry the cell is interrupted (SIGINT), then the kernel is killed. */
+  /** Default DEFAULT_CELL_TIMEOUT_MS. On expiry the cell is interrupted (SIGINT), then the kernel is killed. */
   timeoutMs?: number;
   /** How long an interrupted cell gets to stop before the kernel is killed; default 3000. */
   interruptGraceMs?: number;
 }
 
 export class KernelStartError extends Error {
-  constructor(message: string, readonly portInUse = false) {
+  /**
+   * @param portInUse a port was taken between allocation and bind
+   * @param retryable a fresh kernel with new ports may well start (port taken, a socket busy binding, iopub silent)
+   */
+  constructor(message: string, readonly portInUse = false, readonly retryable = portInUse) {
     super(message);
     this.name = "KernelStartError";
   }
 }
+
+/** Kernel stderr that means this start failed for a reason a fresh kernel with new ports does not share. */
+const RETRYABLE_START_FAILURE = /EADDRINUSE|Address already in use|blocked by a bind or unbind|cannot listen on/;
 
 /** One request in flight: done once its reply and its iopub "idle" status are both in (or the kernel died). */
 interface Pending {
@@ -78,7 +100,11 @@ interface Pending {
 
 const ABORT_WINDOW_MS = 210; // tslab rejects requests for 200 ms after an error...
 const ABORT_RETRY_MS = 100; // ...and if one still lands inside it, it is resent
-const IDLE_AFTER_REPLY_MS = 1000; // an iopub message can be lost (high-water mark); do not wait forever
+// Reply in, idle not: outputs may still be on their way (a patched tslab queues them; the reply travels on shell).
+// Only once iopub has been silent this long does a barrier request find out whether it still flows.
+const IOPUB_SILENCE_MS = 3000;
+const BARRIER_TIMEOUT_MS = 30_000; // no idle for the barrier either, and still silence: the output channel is lost
+const POLL_MS = 250;
 const STDERR_TAIL = 8192;
 
 /** Kernels still alive, killed synchronously if this process exits without shutting them down. */
@@ -118,6 +144,10 @@ export class Kernel {
   private exitPromise!: Promise<void>;
   private queue: Promise<unknown> = Promise.resolve();
   private shuttingDown?: Promise<void>;
+  /** zeromq.js allows one send in flight per socket: sends are chained per socket. */
+  private readonly sendChains = new Map<Dealer, Promise<unknown>>();
+  /** performance.now() of the last iopub message. */
+  private lastIopubAt = 0;
   /** Until then tslab would answer "abort" (it just reported an error): wait instead of sending. */
   private abortWindowEnds = 0;
 
@@ -128,14 +158,17 @@ export class Kernel {
 
   /** Spawns a fresh tslab kernel and waits until it answers. Retries with new ports if one was taken meanwhile. */
   static async start(opts: KernelOptions = {}): Promise<Kernel> {
+    ensureTslabPatched();
+    const attempts = Math.max(1, opts.startAttempts ?? 3);
     for (let attempt = 1; ; attempt++) {
-      const kernel = new Kernel(opts, await newConnectionInfo());
+      const info = await newConnectionInfo();
+      const kernel = new Kernel(opts, attempt === 1 && opts.firstConnection ? { ...info, ...opts.firstConnection } : info);
       try {
         await kernel.boot();
         return kernel;
       } catch (e) {
         await kernel.shutdown();
-        if (!(e instanceof KernelStartError && e.portInUse && attempt < 3)) throw e;
+        if (!(e instanceof KernelStartError && e.retryable && attempt < attempts)) throw e;
       }
     }
   }
@@ -162,7 +195,7 @@ export class Kernel {
     installExitHook();
     this.configFile = this.runtime.write("connection.json", JSON.stringify(this.info, null, 1));
     const guardFile = this.runtime.write("orphan-guard.js", ORPHAN_GUARD);
-    const nodeArgs = [...(this.opts.nodeArgs ?? []), "--require", guardFile, tslabBin(), "kernel", "--config-path", this.configFile];
+    const nodeArgs = [...(this.opts.nodeArgs ?? []), "--require", guardFile, this.opts.tslabBin ?? tslabBin(), "kernel", "--config-path", this.configFile];
     const [command, ...args] = [...(this.opts.wrapper ?? []), process.execPath, ...nodeArgs];
     const started = performance.now();
 
@@ -201,7 +234,8 @@ export class Kernel {
     const zmq = await import("zeromq");
     this.shell = new zmq.Dealer({ linger: 0 });
     this.control = new zmq.Dealer({ linger: 0 });
-    this.iopub = new zmq.Subscriber({ linger: 0 });
+    // No high-water mark: a burst of output waits in memory rather than being dropped.
+    this.iopub = new zmq.Subscriber({ linger: 0, receiveHighWaterMark: 0 });
     this.shell.connect(address(this.info, this.info.shell_port));
     this.control.connect(address(this.info, this.info.control_port));
     this.iopub.connect(address(this.info, this.info.iopub_port));
@@ -215,27 +249,65 @@ export class Kernel {
     this.nodePid = this.opts.wrapper?.length ? findNodePid(this.configFile) ?? this.proc.pid : this.proc.pid;
   }
 
+  /**
+   * Repeats kernel_info_request until one has both its reply and its iopub idle: only then is the iopub
+   * subscription known to be live (a subscriber joins late, and a kernel that could not bind iopub never sends).
+   */
   private async handshake(timeoutMs: number): Promise<void> {
     const deadline = performance.now() + timeoutMs;
     const attempts: Promise<void>[] = [];
+    const requests: Pending[] = [];
     let ready = false;
+    let sending = false;
+    let interval = POLL_MS;
     while (!ready) {
+      const tail = this.stderrTail.trim();
       if (this.exited) {
-        const tail = this.stderrTail.trim();
-        throw new KernelStartError(`tslab kernel did not start: ${this.exitDescription}${tail ? `\n${tail}` : ""}`, /EADDRINUSE/.test(tail));
+        throw new KernelStartError(`tslab kernel did not start: ${this.exitDescription}${tail ? `\n${tail}` : ""}`, /EADDRINUSE|Address already in use/.test(tail), RETRYABLE_START_FAILURE.test(tail));
+      }
+      // An unpatched tslab logs a failed bind and runs on without that socket: no use waiting for it.
+      if (RETRYABLE_START_FAILURE.test(tail)) {
+        throw new KernelStartError(`tslab kernel could not set up its sockets:\n${tail}`, /EADDRINUSE|Address already in use/.test(tail), true);
       }
       if (performance.now() > deadline) {
-        throw new KernelStartError(`tslab kernel did not answer kernel_info_request within ${timeoutMs} ms${this.stderrTail ? `\n${this.stderrTail.trim()}` : ""}`);
+        const replied = requests.some((p) => p.reply !== undefined);
+        const why = replied
+          ? `tslab kernel answered on shell but nothing arrived on iopub (port ${this.info.iopub_port}) within ${timeoutMs} ms`
+          : `tslab kernel did not answer kernel_info_request within ${timeoutMs} ms`;
+        // A silent iopub is this kernel's problem (its port, its socket), not the notebook's: a fresh one may work.
+        throw new KernelStartError(`${why}${tail ? `\n${tail}` : ""}`, false, replied);
       }
-      const req = newMessage("kernel_info_request", {}, this.session);
-      const p = this.track(req.header.msg_id);
-      attempts.push(p.done.then(() => {
-        if (!p.crashed) ready = true;
-      }));
-      await this.shell.send(encode(req, this.info.key));
-      await within(Promise.race([...attempts, this.exitPromise]), 250);
+      // A Dealer's send waits until the kernel has bound its socket: one request in flight at a time.
+      if (!sending) {
+        const req = newMessage("kernel_info_request", {}, this.session);
+        const p = this.track(req.header.msg_id);
+        requests.push(p);
+        attempts.push(p.done.then(() => {
+          if (!p.crashed) ready = true;
+        }));
+        sending = true;
+        void this.send(this.shell, req).then(() => (sending = false));
+      }
+      await within(Promise.race([...attempts, this.exitPromise]), interval);
+      interval = Math.min(interval * 1.5, 1000); // a slow start (tslab loads TypeScript) needs no flood of requests
     }
     this.pending.clear(); // replies to the spare kernel_info requests are of no interest
+  }
+
+  /** Sends one message, after any send still in flight on the same socket; false if the socket is gone. */
+  private send(socket: Dealer, msg: Message<unknown>): Promise<boolean> {
+    const previous = this.sendChains.get(socket) ?? Promise.resolve();
+    const sent = previous.then(async () => {
+      if (socket.closed) return false;
+      try {
+        await socket.send(encode(msg, this.info.key));
+        return true;
+      } catch {
+        return false; // closed while sending: the kernel is gone or shutting down
+      }
+    });
+    this.sendChains.set(socket, sent);
+    return sent;
   }
 
   private async receive(socket: Dealer | Subscriber, handle: (msg: Message) => void): Promise<void> {
@@ -267,10 +339,10 @@ export class Kernel {
     if (!p || p.reply) return;
     p.reply = msg;
     if (p.idle) p.settle();
-    else setTimeout(p.settle, IDLE_AFTER_REPLY_MS).unref();
   }
 
   private onIopub(msg: Message): void {
+    this.lastIopubAt = performance.now();
     this.onMessage?.(msg);
     const parent = msg.parent_header.msg_id ?? "";
     const p = this.pending.get(parent);
@@ -279,6 +351,8 @@ export class Kernel {
       if (p.reply) p.settle();
       return;
     }
+    // A reply to a barrier, or a status of any request: no output.
+    if (msg.header.msg_type === "status") return;
     (p?.outputs ?? this.finished.get(parent))?.handle(msg);
   }
 
@@ -290,7 +364,7 @@ export class Kernel {
   }
 
   private async executeNow(code: string, opts: ExecuteOptions): Promise<ExecuteResult> {
-    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
     await sleep(this.abortWindowEnds - performance.now());
     const started = performance.now();
     const deadline = started + timeoutMs;
@@ -304,24 +378,42 @@ export class Kernel {
       );
       const msgId = req.header.msg_id;
       const p = this.track(msgId);
-      await this.shell.send(encode(req, this.info.key));
-      const inTime = await within(p.done, deadline - performance.now());
+      if (!(await this.send(this.shell, req))) {
+        this.pending.delete(msgId);
+        continue; // the kernel is gone: reported as crashed above
+      }
+      const waited = await this.waitForCell(p, deadline);
       const outputs = p.outputs.outputs;
 
-      if (!inTime) {
+      if (waited === "lost") {
+        this.pending.delete(msgId);
+        this.finished.set(msgId, p.outputs);
+        return {
+          status: "error",
+          outputs,
+          ms: elapsed(),
+          error: `the cell finished, but its outputs stopped arriving: the kernel's iopub channel (port ${this.info.iopub_port}) went silent, so the outputs may be incomplete`,
+          executionCount: executionCount(p.reply),
+        };
+      }
+      if (waited === "timeout") {
         const grace = opts.interruptGraceMs ?? 3000;
         await this.interrupt();
-        const settled = await within(p.done, grace);
+        // Stopped once its reply is in (its idle may still wait behind queued output: drain it).
+        for (const until = performance.now() + grace; p.reply === undefined && !p.crashed && performance.now() < until; ) await within(p.done, 50);
+        const settled = p.reply !== undefined || p.crashed;
+        if (p.reply !== undefined && !p.crashed) await this.waitForCell(p, Infinity);
         this.abortWindowEnds = performance.now() + ABORT_WINDOW_MS; // an interrupted cell ends in an error reply
         this.pending.delete(msgId);
         this.finished.set(msgId, p.outputs);
-        let reason = `cell timed out after ${timeoutMs} ms and was interrupted`;
-        if (p.crashed) reason = `cell timed out after ${timeoutMs} ms; the kernel died when interrupted: ${this.deathNote()}`;
+        const limit = formatSeconds(timeoutMs);
+        let reason = `ran longer than its ${limit} limit and was interrupted`;
+        if (p.crashed) reason = `ran longer than its ${limit} limit; the kernel died when interrupted: ${this.deathNote()}`;
         else if (!settled) {
-          reason = `cell timed out after ${timeoutMs} ms; it ignored the interrupt for ${grace} ms, so the kernel was killed`;
+          reason = `ran longer than its ${limit} limit and ignored the interrupt for ${grace} ms, so the kernel was killed`;
           await this.kill();
         }
-        return { status: "timeout", outputs, ms: elapsed(), error: withStderr(reason, p.outputs.stderr), executionCount: executionCount(p.reply) };
+        return { status: "timeout", outputs, ms: elapsed(), error: withStderr(`${reason}. ${TIMEOUT_HINT}`, withoutInterruptNoise(p.outputs.stderr)), executionCount: executionCount(p.reply) };
       }
       this.pending.delete(msgId);
       if (p.crashed) {
@@ -344,6 +436,49 @@ export class Kernel {
     }
   }
 
+  /**
+   * Waits until the cell is done (reply and idle), the deadline passes before its reply, or its outputs are lost.
+   * The deadline limits the cell's run, not the delivery of its outputs: once the reply is in, late iopub is drained
+   * for as long as it keeps arriving. After IOPUB_SILENCE_MS of silence, a barrier request on the control channel:
+   * its iopub idle arriving proves that everything the kernel sent before it has arrived (an unpatched tslab can
+   * drop an idle), so the cell's outputs are complete.
+   */
+  private async waitForCell(p: Pending, deadline: number): Promise<"done" | "timeout" | "lost"> {
+    for (;;) {
+      const running = p.reply === undefined;
+      const wait = running ? Math.max(0, Math.min(deadline - performance.now(), POLL_MS)) : POLL_MS;
+      if (await within(p.done, wait)) return "done";
+      if (p.crashed || this.exited) return "done"; // reported as crashed
+      if (p.reply === undefined) {
+        if (performance.now() >= deadline) return "timeout";
+        continue;
+      }
+      if (performance.now() - this.lastIopubAt < IOPUB_SILENCE_MS) continue; // outputs still arriving
+      const barrier = await this.iopubBarrier(BARRIER_TIMEOUT_MS);
+      if (p.idle || p.crashed || (await within(p.done, 0))) return "done";
+      if (barrier) {
+        p.settle(); // the idle was dropped on the way; every output before the barrier is in
+        return "done";
+      }
+      if (this.exited) return "done";
+      if (performance.now() - this.lastIopubAt < IOPUB_SILENCE_MS) continue; // traffic resumed meanwhile
+      return "lost";
+    }
+  }
+
+  /** A kernel_info_request on control; true once its iopub idle arrives (within `ms`). */
+  private async iopubBarrier(ms: number): Promise<boolean> {
+    const req = newMessage("kernel_info_request", {}, this.session);
+    const probe = this.track(req.header.msg_id);
+    try {
+      if (!(await this.send(this.control, req))) return false;
+      await within(Promise.race([probe.done, this.exitPromise]), ms);
+      return probe.idle;
+    } finally {
+      this.pending.delete(req.header.msg_id);
+    }
+  }
+
   /** Sends SIGINT, tslab's only interrupt mechanism; false if the kernel is gone. */
   async interrupt(): Promise<boolean> {
     return this.signal("SIGINT");
@@ -358,12 +493,13 @@ export class Kernel {
   private async shutdownNow(): Promise<void> {
     if (this.proc && !this.exited && this.control) {
       const req = newMessage("shutdown_request", { restart: false }, this.session);
-      await within(this.control.send(encode(req, this.info.key)).catch(() => undefined), 200);
+      await within(this.send(this.control, req), 200);
       await within(this.exitPromise, 1000);
     }
     if (this.proc && !this.exited) await this.kill();
     this.closeSockets();
     this.runtime.remove();
+    releasePorts(this.info);
     liveKernels.delete(this);
   }
 
@@ -410,6 +546,23 @@ export class Kernel {
 function executionCount(reply: Message | undefined): number | undefined {
   const n = (reply?.content as { execution_count?: unknown } | undefined)?.execution_count;
   return typeof n === "number" ? n : undefined;
+}
+
+const TIMEOUT_HINT =
+  "Look for a loop that never ends, an await on something that never settles, or training with more steps than the budget; " +
+  "raise the limit with `bertlab run --timeout S` or the notebook's metadata bertlab.timeout (seconds per cell)";
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+/** What tslab prints for an interrupt (raw or patched) says nothing the timeout message does not say better. */
+function withoutInterruptNoise(stderr: string): string {
+  return stderr
+    .split("\n")
+    .filter((line) => !/Script execution was interrupted by `?SIGINT`?|Interrupted asynchronously|KeyboardInterrupt.*interrupted \(SIGINT\)/.test(line))
+    .join("\n");
 }
 
 function withStderr(reason: string, stderr: string): string {

@@ -2,15 +2,25 @@
  * Runs a notebook top to bottom in a fresh kernel, like "Restart kernel and run all cells".
  * With stopOnError (the default) the cells after a failure are marked "aborted" and not run;
  * without it, every cell runs, and a kernel that died is replaced by a fresh one so later cells still get a verdict.
+ *
+ * Time limits: a notebook may declare its own per-cell budget in its metadata, `{"bertlab": {"timeout": 900}}`
+ * (seconds), or one cell in that cell's metadata; `cellTimeoutMs` says which limit a cell gets.
  */
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { cellSource, readNotebook, type NbOutput, type Notebook } from "../notebook";
-import { Kernel, type CellStatus, type ExecuteResult, type KernelOptions } from "./kernel";
+import { DEFAULT_CELL_TIMEOUT_MS, Kernel, type CellStatus, type ExecuteResult, type KernelOptions } from "./kernel";
 
-export interface RunOptions extends KernelOptions {
-  /** Per cell; default 60 000. */
+export interface TimeoutOptions {
+  /** A fixed limit for every cell, in ms; overrides what the notebook declares (e.g. `bertlab run --timeout`). */
   timeoutMs?: number;
+  /** For cells of a notebook that declares nothing; default DEFAULT_CELL_TIMEOUT_MS (20 minutes). */
+  defaultTimeoutMs?: number;
+  /** The most a notebook may declare for itself (a grader's cap); no cap by default. */
+  maxTimeoutMs?: number;
+}
+
+export interface RunOptions extends KernelOptions, TimeoutOptions {
   /** Default true. */
   stopOnError?: boolean;
   /** Called after each cell (also for skipped and aborted ones). */
@@ -32,6 +42,31 @@ export interface NotebookRun {
   ms: number;
   /** Per cell index, the error text of cells that did not succeed. */
   errors: Record<number, string>;
+}
+
+/** A positive number of seconds declared as metadata.bertlab.timeout, or undefined. */
+function declaredSeconds(metadata: Record<string, unknown> | undefined): number | undefined {
+  const bertlab = metadata?.bertlab as { timeout?: unknown } | undefined;
+  const t = bertlab?.timeout;
+  return typeof t === "number" && Number.isFinite(t) && t > 0 ? t : undefined;
+}
+
+/**
+ * The time limit of one cell, in ms: the caller's fixed `timeoutMs` if given; else the cell's own
+ * metadata.bertlab.timeout, else the notebook's, capped by `maxTimeoutMs`; else `defaultTimeoutMs`.
+ * Graders call this with their cap so a notebook can ask for more time but not for unlimited time.
+ */
+export function cellTimeoutMs(notebook: Notebook, index: number, opts: TimeoutOptions = {}): number {
+  if (opts.timeoutMs !== undefined) return opts.timeoutMs;
+  const declared = declaredSeconds(notebook.cells[index]?.metadata) ?? declaredSeconds(notebook.metadata);
+  if (declared === undefined) return opts.defaultTimeoutMs ?? DEFAULT_CELL_TIMEOUT_MS;
+  return Math.min(declared * 1000, opts.maxTimeoutMs ?? Infinity);
+}
+
+/** "cell 7 (`await model.fit(...`)": how a message names a cell. */
+export function describeCell(index: number, source: string): string {
+  const first = source.split("\n").find((l) => l.trim() !== "" && !/^\s*\/\//.test(l))?.trim() ?? "";
+  return `cell ${index}${first ? ` (\`${first.length > 60 ? `${first.slice(0, 57)}...` : first}\`)` : ""}`;
 }
 
 /** Drops the protocol-only display_id so the outputs are valid nbformat. */
@@ -79,7 +114,9 @@ export async function runNotebook(nb: Notebook | string, opts: RunOptions = {}):
         await kernel?.shutdown();
         kernel = await Kernel.start({ ...opts, cwd });
       }
-      const result = await kernel.execute(cellSource(cell), { timeoutMs: opts.timeoutMs });
+      const source = cellSource(cell);
+      const result = await kernel.execute(source, { timeoutMs: cellTimeoutMs(notebook, index, opts) });
+      if (result.status === "timeout" && result.error) result.error = `${describeCell(index, source)} ${result.error}`;
       cell.execution_count = result.executionCount ?? null;
       record(index, result);
       if (result.status !== "ok" && stopOnError) stopped = true;

