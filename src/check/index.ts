@@ -31,7 +31,7 @@ export async function checkReport(gradeId: string): Promise<CheckReport> {
   }
   const registered = suite(gradeId);
   return registered
-    ? { gradeId, results: await withForbidden(gradeId, () => runTests(registered.tests)) }
+    ? { gradeId, results: await withForbidden(gradeId, () => runTests(registered.tests, undefined, gradeId)) }
     : { gradeId, results: [], problem: `no tests registered for "${gradeId}"; run its test cell (describe("${gradeId}", ...)) first` };
 }
 

@@ -32,11 +32,23 @@ const pristine = {
 /** Per-test limit for async tests; a synchronous endless loop is stopped by the cell timeout instead. */
 export const DEFAULT_TEST_TIMEOUT_MS = 10_000;
 
-export async function runTests(tests: readonly TestCase[], timeoutMs = DEFAULT_TEST_TIMEOUT_MS): Promise<TestResult[]> {
+/**
+ * Where the patched tslab kernel looks for what was running when a cell is interrupted (patches/README.md): its
+ * KeyboardInterrupt line then names the question and the test instead of ending in tslab's own stack.
+ */
+const ACTIVITY = Symbol.for("tslab.activity");
+
+function setActivity(text: string | undefined): void {
+  (globalThis as Record<symbol, unknown>)[ACTIVITY] = text;
+}
+
+export async function runTests(tests: readonly TestCase[], timeoutMs = DEFAULT_TEST_TIMEOUT_MS, question?: string): Promise<TestResult[]> {
   const results: TestResult[] = [];
   for (const test of tests) {
     const start = pristine.now();
     let outcome: { status: TestStatus; message: string };
+    // A hidden test's name is not shown to students, here as elsewhere.
+    setActivity(`${question ? `${question}, ` : ""}${test.hidden ? "a hidden test" : `test "${test.name}"`} (look for an endless loop or a very slow step in the code it calls)`);
     try {
       const ret = test.fn();
       if (ret && typeof (ret as Promise<void>).then === "function") await settle(ret as Promise<void>, timeoutMs, test.name);
@@ -46,6 +58,7 @@ export async function runTests(tests: readonly TestCase[], timeoutMs = DEFAULT_T
     }
     results.push({ name: test.name, hidden: test.hidden, ...outcome, ms: pristine.now() - start });
   }
+  setActivity(undefined);
   return results;
 }
 

@@ -16,6 +16,7 @@ const COMMANDS: Record<string, () => Command> = {
   finetune: () => require("./finetune").command as Command,
   eval: () => require("./eval").command as Command,
   predict: () => require("./predict").command as Command,
+  link: () => require("./link").command as Command,
 };
 
 function usage(): string {

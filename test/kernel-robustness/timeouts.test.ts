@@ -3,6 +3,7 @@
  * and a timeout message that names the cell and says what to look for.
  */
 import assert from "node:assert/strict";
+import path from "node:path";
 import { codeCell, newNotebook } from "../../src/notebook";
 import { cellTimeoutMs, DEFAULT_CELL_TIMEOUT_MS, runNotebook } from "../../src/runner";
 import { outsideDir, cleanupOutside } from "./helpers";
@@ -39,5 +40,21 @@ describe("kernel robustness: time limits", function () {
     } finally {
       cleanupOutside(dir);
     }
+  });
+  it("an endless loop inside check() is interrupted with one line naming the question and the test", async () => {
+    // In the checkout (bertlab/check resolves from here); the runner writes nothing into the folder.
+    const cwd = path.resolve(__dirname, "../../notebooks");
+    const nb = newNotebook([
+      codeCell(`import { describe, it, check } from "bertlab/check";\nfunction slowDouble(x: number): number { while (true) {} }`, { bertlab: { timeout: 300 } }),
+      codeCell(`describe("q1", () => { it("doubles 2", () => { slowDouble(2); }); });`, { bertlab: { timeout: 300 } }),
+      codeCell(`await check("q1");`),
+    ]);
+    nb.metadata.bertlab = { timeout: 3 };
+    const run = await runNotebook(nb, { cwd, startupTimeoutMs: 180_000, env: { BERTLAB_QUIET: "1" } });
+    assert.deepEqual(run.cells.map((c) => c.status), ["ok", "ok", "timeout"]);
+    const cell = run.notebook.cells[2];
+    const stderr = (cell.cell_type === "code" ? cell.outputs ?? [] : []).map((o) => (o.output_type === "stream" ? (Array.isArray(o.text) ? o.text.join("") : o.text) : "")).join("");
+    assert.match(stderr, /KeyboardInterrupt.*while running q1, test "doubles 2" \(look for an endless loop/);
+    assert.doesNotMatch(stderr, /node:vm|tslab[\\/]dist|at runTests/);
   });
 });
