@@ -6,7 +6,7 @@
  * Notebooks under test, each executed in a real tslab kernel before it is opened:
  * - a notebook with many figures of every kind (several per cell, a live chart updated in place,
  *   Korean labels, a 40-class confusion matrix), built here and run with bertlab's runner;
- * - the lessons with figures, 01 to 04 (BERTLAB_BROWSER_LESSONS=01,04 narrows them, "none" skips
+ * - every lesson, 01 to 06 (BERTLAB_BROWSER_LESSONS=01,04 narrows them, "none" skips
  *   them), each run with `npx bertlab run`, or taken from BERTLAB_EXECUTED_DIR where an earlier
  *   CI step executed them.
  * For each: it carries plotly.js once; opened as a downloaded file opens (untrusted), every
@@ -33,7 +33,8 @@ import { findJupyterNotebook, jupyterPython, startNotebookServer, type NotebookS
 
 const ROOT = path.resolve(__dirname, "../..");
 /** Lessons that show figures (05 and 06 train; their figures use the same display path). */
-const FIGURE_LESSONS = ["01-bert-concepts", "02-tokenization", "03-bert-inputs", "04-encoder-internals"];
+// Every lesson draws figures; 06 trains for about 4 minutes before its own.
+const FIGURE_LESSONS = ["01-bert-concepts", "02-tokenization", "03-bert-inputs", "04-encoder-internals", "05-pretraining", "06-intent-classifier"];
 const CHOSEN = (process.env.BERTLAB_BROWSER_LESSONS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
 const LESSONS = CHOSEN.includes("none")
   ? []
