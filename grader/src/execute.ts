@@ -285,6 +285,10 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
     return r;
   };
   const skip = new Set<number>();
+  // Cells that crashed a kernel after an earlier cell of that kernel had failed: retried once in a fresh kernel
+  // without the failed cells. A memory bomb caught as an error in q2 can leave too little memory for q3's cells;
+  // q3 must not pay for it.
+  const retried = new Set<number>();
   const record = (i: number, r: ExecuteResult) => {
     outcome.cells[i] = { status: r.status, ms: r.ms, outputs: limitOutputs(r.outputs, outputLimit), error: r.error };
   };
@@ -311,6 +315,15 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
         break;
       }
       let seq = 0;
+      const failedHere: number[] = [];
+      /** On a kernel death in cell i: if earlier cells of this kernel failed, drop them and run i again in a fresh kernel. */
+      const retryWithoutFailed = (i: number): boolean => {
+        const suspects = failedHere.filter((j) => j < i);
+        if (suspects.length === 0 || retried.has(i)) return false;
+        retried.add(i);
+        for (const j of suspects) skip.add(j);
+        return true;
+      };
       for (let i = 0; i < cells.length && !restart; i++) {
         const c = cells[i];
         if (skip.has(i) || c.cell.cell_type !== "code") continue;
@@ -326,6 +339,11 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
         const r = await run(kernel, code, label(cells, i));
         record(i, r);
         const died = r.status === "timeout" || r.status === "crashed" || kernel.exited;
+        if (r.status === "error" && !c.question) failedHere.push(i);
+        if (r.status === "crashed" && retryWithoutFailed(i)) {
+          restart = true;
+          break;
+        }
         if (died && !c.question) {
           const status = r.status === "timeout" ? "timeout" : "crashed";
           const why = r.status === "timeout" ? `ran longer than ${opts.timeoutMs / 1000} s and was stopped` : `stopped the kernel (${errorSummary(r.error) || "the process exited"})`;
@@ -348,6 +366,10 @@ export async function executeGraded(cells: GradedCell[], opts: ExecuteOptions): 
         if (results) seq++;
         else {
           gradeCell = await run(kernel, `await require(${harness}).grade(${JSON.stringify(c.question)}, "${token("grade", c.question)}");`, `the grading of ${c.question}`);
+          if (gradeCell.status === "crashed" && retryWithoutFailed(i)) {
+            restart = true;
+            break;
+          }
           if (gradeCell.status === "timeout" || gradeCell.status === "crashed" || kernel.exited) {
             outcome.questions.set(c.question, { gradeId: c.question, status: gradeCell.status === "timeout" ? "timeout" : "crashed", tests: [], reason: `the tests of ${c.question} did not finish (${gradeCell.status})` });
             skip.add(i);

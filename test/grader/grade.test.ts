@@ -62,7 +62,9 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
       bombs: withCell(
         withCell(good, "q1-solution", `${DOUBLE}\nconst hog: number[][] = [];\nwhile (true) hog.push(new Array(1e6).fill(1.5));`),
         "q2-solution",
-        "function mean(xs: number[]): number { return 1.5; }\nconst bufs: Buffer[] = [];\nfor (let i = 0; i < 64; i++) bufs.push(Buffer.allocUnsafe(2 ** 28));",
+        // Inside a function: once the allocation fails, the Buffers it got are garbage. (Held in a notebook-level
+        // binding instead, they would starve every later cell of the kernel, as they would in Jupyter.)
+        "function mean(xs: number[]): number { return 1.5; }\nfunction hoard(): void {\n  const bufs: Buffer[] = [];\n  for (let i = 0; i < 64; i++) bufs.push(Buffer.allocUnsafe(2 ** 28));\n}\nhoard();",
       ),
       // q1: forged results; q2: reads the hidden-test store; q3: writes into the gradebook.
       tamper: withCell(
@@ -108,6 +110,13 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
         ].join("\n"),
       ),
       // q1: a TypeScript type error tslab refuses; q2: an unhandled rejection; q3: 10 MB of output.
+      // q2's cell fails and leaves the kernel poisoned, so q3's cell then ends the kernel: q3 is retried in a
+      // fresh kernel without q2's failed cell, and passes.
+      poisoned: withCell(
+        withCell(good, "q2-solution", `${cellSourceOf(good, "q2-solution")}\n(globalThis as Record<string, unknown>).poisoned = true;\nthrow new Error("left the kernel poisoned");`),
+        "q3-solution",
+        `if ((globalThis as Record<string, unknown>).poisoned) process.exit(3);\n${cellSourceOf(good, "q3-solution")}`,
+      ),
       mixed: withCell(
         withCell(withCell(good, "q1-solution", 'function double(x: number): number {\n  return "two";\n}'), "q2-solution", `${cellSourceOf(good, "q2-solution")}\nPromise.reject(new Error("boom"));`),
         "q3-solution",
@@ -120,7 +129,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
   });
 
   it("grades every submission: 3 rows each, nothing lost or doubled", () => {
-    assert.strictEqual(rows.length, 10 * 3);
+    assert.strictEqual(rows.length, 11 * 3);
     assert.strictEqual(new Set(rows.map((r) => `${r.submission}/${r.grade_id}`)).size, rows.length);
     for (const r of rows) assert.ok(r.reason.length > 0, `${r.submission} ${r.grade_id} has a reason`);
   });
@@ -162,14 +171,19 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
   it("caps memory: a heap bomb ends its kernel, a Buffer bomb fails to allocate", () => {
     const heap = find("bombs", "q1");
     assert.ok(["crashed", "timeout"].includes(heap.status), heap.status);
-    // The allocation fails in the solution cell (RangeError). The Buffers it did get stay alive, so the
-    // q2 test cell may then run out of memory too and end the kernel: either way q2 scores 0 and says why.
+    // The allocation fails in the solution cell (RangeError), which costs q2 only.
     const buffer = find("bombs", "q2");
-    assert.ok(["error", "crashed"].includes(buffer.status), `${buffer.status}: ${buffer.reason}`);
+    assert.ok(["error", "failed"].includes(buffer.status), `${buffer.status}: ${buffer.reason}`);
     assert.strictEqual(buffer.points, "0");
     assert.match(buffer.reason, /q2-solution\) failed: RangeError: Array buffer allocation failed/);
-    // Only the bomb's question pays: q3 runs in a fresh kernel if q2's died.
     assert.strictEqual(find("bombs", "q3").status, "passed", find("bombs", "q3").reason);
+  });
+
+  it("retries a cell that ended the kernel after an earlier cell failed, in a fresh kernel without the failed cell", () => {
+    assert.notStrictEqual(find("poisoned", "q2").status, "passed");
+    assert.match(find("poisoned", "q2").reason, /left the kernel poisoned/);
+    assert.strictEqual(find("poisoned", "q3").status, "passed", find("poisoned", "q3").reason);
+    assert.strictEqual(find("poisoned", "q1").status, "passed");
   });
 
   it("ignores forged results, fake registrations and patched assertions", () => {
