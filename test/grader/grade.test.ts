@@ -204,7 +204,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     assert.doesNotMatch(graded, /wrote \//);
     assert.doesNotMatch(graded, /SQLITE-OPENED/);
     const db = new Database(path.join(out, "gradebook.sqlite"), { readonly: true });
-    assert.strictEqual((db.prepare("SELECT COUNT(*) AS n FROM grades").get() as { n: number }).n, 30);
+    assert.strictEqual((db.prepare("SELECT COUNT(*) AS n FROM grades").get() as { n: number }).n, rows.length);
     db.close();
   });
 
@@ -231,7 +231,7 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
     const book = new Gradebook(path.join(out, "gradebook.sqlite"), { readonly: true });
     const fb = await writeFeedback(book, path.join(out, "feedback"));
     book.close();
-    assert.strictEqual(fb.students, 10);
+    assert.strictEqual(fb.students, new Set(rows.map((r) => r.submission)).size);
     for (const student of ["perfect", "unfilled", "tamper", "cells"]) {
       const html = readFileSync(path.join(out, "feedback", `${student}.html`), "utf8");
       assert.match(html, /doubles a negative number/, "hidden test names are listed");
