@@ -235,7 +235,7 @@ class ScheduledAdam extends tf.AdamOptimizer {
   }
 }
 const EPOCHS = 10;
-const PATIENCE = 3;
+const PATIENCE = 5;
 const BATCH = 32;
 const PEAK_LEARNING_RATE = 5e-4;
 const stepsPerEpoch = Math.ceil(data.train.length / BATCH);
