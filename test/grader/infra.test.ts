@@ -174,7 +174,8 @@ describe("grader: infrastructure failures are retried, never graded (injected fo
     } finally {
       for (const pid of existsSync(pids) ? readFileSync(pids, "utf8").split(/\s+/).filter(Boolean) : []) {
         try {
-          process.kill(Number(pid), "SIGKILL");
+          // SIGTERM, which `timeout` passes on to its burner; a SIGKILLed `timeout` left the burner spinning for hours.
+          process.kill(Number(pid), "SIGTERM");
         } catch {
           // already ended by its own `timeout 40`
         }
