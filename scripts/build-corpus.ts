@@ -42,8 +42,8 @@ import { scanJson } from "../src/data/json-locate";
 export type Lang = "en" | "ko";
 export const LANGS: readonly Lang[] = ["en", "ko"];
 
-export type SourceFormat = "hwu64" | "sgd" | "taskmaster" | "multiwoz22" | "nsmc" | "kornli" | "korsts";
-const FORMATS: readonly SourceFormat[] = ["hwu64", "sgd", "taskmaster", "multiwoz22", "nsmc", "kornli", "korsts"];
+export type SourceFormat = "hwu64" | "sgd" | "taskmaster" | "multiwoz22" | "nsmc" | "kornli" | "korsts" | "3i4k";
+const FORMATS: readonly SourceFormat[] = ["hwu64", "sgd", "taskmaster", "multiwoz22", "nsmc", "kornli", "korsts", "3i4k"];
 
 export interface SourceSpec {
   id: string;
@@ -522,6 +522,33 @@ function extractHwu64(text: string, file: string): RawDocument[] {
   return [{ group: intent, lines: text.split("\n").filter((l) => l.trim().length > 0) }];
 }
 
+/** 3i4K speech-act labels kept: statements, questions, commands, rhetorical questions and commands, intonation-dependent utterances. */
+const THREE_I4K_KEPT_LABELS = new Set(["1", "2", "3", "4", "5", "6"]);
+
+/**
+ * 3i4K (fci.txt): `label<TAB>utterance` per line, no header. Label 0 marks fragments (mostly one
+ * word: "학교", "이거"), which teach nothing about requests, so they are dropped; the rest are
+ * grouped per label into pseudo-documents, as HWU64's utterances are grouped per intent.
+ */
+function extract3i4k(text: string, file: string): RawDocument[] {
+  const groups = new Map<string, string[]>();
+  const lines = text.split("\n");
+  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, "");
+    if (line.trim() === "") return;
+    const tab = line.indexOf("\t");
+    if (tab < 0) throw new CorpusInputError(file, i + 1, "expected \"label<TAB>utterance\", found no tab");
+    const label = line.slice(0, tab).trim();
+    if (!/^[0-6]$/.test(label)) throw new CorpusInputError(file, i + 1, `label "${label}" is not one of 3i4K's labels 0-6`);
+    if (!THREE_I4K_KEPT_LABELS.has(label)) return;
+    const g = groups.get(label) ?? [];
+    g.push(line.slice(tab + 1));
+    groups.set(label, g);
+  });
+  return [...groups].map(([label, utterances]) => ({ group: `3i4k-${label}`, lines: utterances }));
+}
+
 const EXTRACTORS: Record<SourceFormat, (text: string, file: string) => RawDocument[]> = {
   hwu64: extractHwu64,
   sgd: extractSgd,
@@ -530,6 +557,7 @@ const EXTRACTORS: Record<SourceFormat, (text: string, file: string) => RawDocume
   nsmc: extractNsmc,
   kornli: extractKornli,
   korsts: extractKorsts,
+  "3i4k": extract3i4k,
 };
 
 /** Utterances per HWU64 pseudo-document, as in scripts/pretrain-shipped.ts for the intents. */

@@ -28,16 +28,24 @@
  *   task-adaptive pretraining does (Gururangan et al. 2020, "Don't Stop Pretraining"): the model spends
  *   more of its budget on the kind of sentence it will be fine-tuned on.
  *
+ * - Domain mix (`--leave-out nsmc-01.txt,nsmc-02.txt`): corpus files left out of this run, so that a
+ *   continued run spends more of its steps on request-like text (HWU64, SGD, 3i4K, the intents) than
+ *   on movie reviews, without repeating documents (a repeated document could sit in both the training
+ *   and the held-out part).
+ *
  * Options: --out DIR (default models/bertlab-mini), --steps N (default 12000: the schedule's length),
  * --resume (continue the run in --out), --max-seconds S (end this run segment after S seconds with a
- * checkpoint), --stop-at-step N, --continue-from DIR (phase 2), --intent-repeats N, --lr X.
+ * checkpoint), --stop-at-step N, --continue-from DIR (phase 2), --intent-repeats N, --lr X,
+ * --leave-out NAMES (comma-separated corpus file names).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { loadBuiltinIntents } from "../src/data";
 import { Random } from "../src/train/random";
 import { pretrainFromCorpus, builtinCorpusDir } from "../src/train/pretrain-from-corpus";
-import { readCorpus, TextDocument } from "../src/train/corpus";
+import { corpusFiles, readCorpus, TextDocument } from "../src/train/corpus";
 import { trainWordPiece } from "../src/tokenization/train-wordpiece";
 import { BertTokenizer } from "../src/tokenization/bert-tokenizer";
 import { unpackCorpus } from "./build-corpus";
@@ -98,6 +106,26 @@ function balancedVocabSample(documents: readonly TextDocument[], perLanguage: nu
   return [...take(en).slice(0, n), ...take(ko).slice(0, n)];
 }
 
+/**
+ * A copy of the corpus folder without the files named in `leaveOut` (same relative paths, so the
+ * remaining files keep their order and a resumed run sees the same documents). Unknown names are an
+ * error, so a typo cannot silently train on everything.
+ */
+function corpusWithout(corpusDir: string, leaveOut: readonly string[]): { dir: string; cleanup: () => void } {
+  const files = corpusFiles(corpusDir);
+  const names = new Set(files.map((f) => path.basename(f)));
+  const unknown = leaveOut.filter((n) => !names.has(n));
+  if (unknown.length > 0) throw new Error(`--leave-out: no corpus file named ${unknown.map((n) => `"${n}"`).join(", ")} under ${corpusDir}`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-corpus-view-"));
+  for (const file of files) {
+    if (leaveOut.includes(path.basename(file))) continue;
+    const target = path.join(dir, path.relative(corpusDir, file));
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.copyFileSync(file, target);
+  }
+  return { dir, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -109,15 +137,20 @@ async function main(): Promise<void> {
       "continue-from": { type: "string" },
       "intent-repeats": { type: "string" },
       lr: { type: "string" },
+      "leave-out": { type: "string" },
     },
   });
   const continueFrom = values["continue-from"] ? path.resolve(values["continue-from"]) : undefined;
   const outDir = path.resolve(values.out ?? path.resolve(__dirname, "../models/bertlab-mini"));
   const steps = values.steps ? Number(values.steps) : RECIPE.steps;
-  const corpusDir = builtinCorpusDir();
+  const fullCorpusDir = builtinCorpusDir();
   // A fresh clone holds the public corpus compressed (data/corpus/public/**/*.txt.gz): restore the .txt files
   // (checked against stats.json) before reading, so that the recipe sees exactly the shipped text.
-  unpackCorpus(path.join(corpusDir, "public"), (m) => console.error(`pretrain: ${m}`));
+  unpackCorpus(path.join(fullCorpusDir, "public"), (m) => console.error(`pretrain: ${m}`));
+  const leaveOut = (values["leave-out"] ?? "").split(",").map((n) => n.trim()).filter((n) => n !== "");
+  const view = leaveOut.length > 0 ? corpusWithout(fullCorpusDir, leaveOut) : undefined;
+  process.on("exit", () => view?.cleanup());
+  const corpusDir = view?.dir ?? fullCorpusDir;
   const intentRepeats = values["intent-repeats"] ? Number(values["intent-repeats"]) : continueFrom ? 8 : RECIPE.intentRepeats;
   if (!Number.isInteger(intentRepeats) || intentRepeats < 1) throw new Error(`--intent-repeats must be a positive integer, got "${values["intent-repeats"]}"`);
   const intents = intentDocuments(RECIPE.seed, intentRepeats);
@@ -164,6 +197,7 @@ async function main(): Promise<void> {
   });
   const last = result.evaluations[result.evaluations.length - 1];
   log("done", {
+    left_out: leaveOut,
     out: outDir,
     steps: result.steps,
     stopped_by: result.stoppedBy,

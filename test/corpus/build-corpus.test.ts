@@ -493,6 +493,35 @@ describe("build-corpus: npm run corpus:build on fake snapshots", function () {
     assert.ok(!fs.existsSync(path.join(tmp, "bad-tsv", "public")));
   });
 
+  it("3i4K: fragments (label 0) are dropped, the rest grouped per label into documents; a bad label is named with file and line", async () => {
+    const requests = ["내일 아침 일곱 시에 깨워줘", "오늘 황사 농도가 얼마나 되는지 아니", "거실 불 좀 꺼줄래", "이번 주말 날씨 알려줘"];
+    const good = ["0\t학교", ...requests.map((r, i) => `${i < 2 ? 2 : 3}\t${r}`), `2\t${heldOutKo}`, "1\t정말 우연히 본 거예요", "1\t여긴 죄다 아빠 물건들이야", ""].join("\n");
+    const commit = commitRepo(from, "fake/3i4k", { "data/fci.txt": good });
+    const m: Manifest = { ...manifest, sources: [manifest.sources[0], spec("3i4k", "fake/3i4k", commit, "3i4k", "ko", ["data/fci.txt"])] };
+    const mf = path.join(tmp, "three-i4k", "sources.json");
+    fs.mkdirSync(path.dirname(mf), { recursive: true });
+    fs.writeFileSync(mf, JSON.stringify(m));
+    const dir = path.join(tmp, "three-i4k", "public");
+    const r = await runCli(["--from", from, "--out", dir, "--manifest", mf, "--project-corpus", "none", "--max-ratio", "100"]);
+    assert.equal(r.code, 0, r.stderr);
+    // Label 1, then 2, then 3 (groups in label order); the fragment and the held-out test utterance are gone.
+    assert.equal(
+      fs.readFileSync(path.join(dir, "ko", "3i4k.txt"), "utf8"),
+      ["정말 우연히 본 거예요", "여긴 죄다 아빠 물건들이야", "", requests[0], requests[1], "", requests[2], requests[3], ""].join("\n"),
+    );
+    const stats = JSON.parse(fs.readFileSync(path.join(dir, "stats.json"), "utf8")) as CorpusStats;
+    assert.equal(stats.sources.find((s) => s.id === "3i4k")?.removed.intentsValTestOverlap, 1);
+
+    const badCommit = commitRepo(from, "fake/3i4k", { "data/fci.txt": "2\t내일 날씨 알려줘\n7\t잘못된 라벨\n" });
+    const bad: Manifest = { ...m, sources: [m.sources[0], { ...m.sources[1], commit: badCommit }] };
+    fs.writeFileSync(mf, JSON.stringify(bad));
+    const badOut = path.join(tmp, "three-i4k", "bad");
+    const r2 = await runCli(["--from", from, "--out", badOut, "--manifest", mf, "--project-corpus", "none", "--max-ratio", "100"]);
+    assert.notEqual(r2.code, 0);
+    assert.match(r2.stderr, /data\/fci\.txt:2: label "7" is not one of 3i4K's labels 0-6/);
+    assert.ok(!fs.existsSync(badOut), "nothing is written");
+  });
+
   it("a missing snapshot is a clear error before anything is read, and the previous output stays", async () => {
     const manifestMissing: Manifest = JSON.parse(JSON.stringify(manifest)) as Manifest;
     manifestMissing.sources.push(spec("taskmaster", "fake/taskmaster", "0".repeat(40), "taskmaster", "en", ["x/*.json"]));
