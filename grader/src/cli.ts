@@ -17,7 +17,7 @@ const USAGE = `usage: bertlab-grader <command> [options]
 
 commands:
   assign <solutions/> --out <exercises/>          write student notebooks (stubs, no hidden tests, checksums)
-  validate <notebook.ipynb> [--timeout s]          run a notebook and all its tests in a fresh kernel
+  validate <notebook.ipynb> [--timeout s]          run a notebook and all its tests in a fresh kernel; points and total
   grade <submissions/|.zip> --assignment <solutions/|assignment.json> --out <dir>
         [--notebooks 01,06] [--roster roster.csv] [--only STUDENT[/NOTEBOOK[/QUESTION]]]...
         [--retry-errors] [--retries n] [--jobs n] [--timeout s] [--shard k/n]
@@ -29,6 +29,15 @@ commands:
                                                    per-student totals for an LMS
   feedback --out <dir>                             per-student HTML pages and the class report
   merge <shard-dir>... --out <dir>                 combine the gradebooks of --shard runs`;
+
+const VALIDATE_USAGE = `usage: bertlab-grader validate <notebook.ipynb> [--timeout s]
+
+Runs the notebook top to bottom in a fresh tslab kernel, then every test cell, as the grader does,
+and prints each question's tests, its points, and the total.
+  --timeout s   limit per cell in seconds (default: the notebook's metadata bertlab.timeout, else 1200)
+Exit status: 0 when every question passes, 1 otherwise.
+A student's copy holds only the public tests; the grader runs hidden tests too, so passing here does
+not guarantee the points. Answers in words are graded by hand and are listed, not scored.`;
 
 function need(value: string | undefined, what: string): string {
   if (!value) throw new UsageError(`missing ${what}`);
@@ -60,8 +69,12 @@ export async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case "validate": {
-        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { timeout: { type: "string" } } });
-        const result = await validate(need(positionals[0], "a notebook"), { timeoutMs: seconds(values.timeout, 60_000) });
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { timeout: { type: "string" }, help: { type: "boolean", short: "h" } } });
+        if (values.help) {
+          console.log(VALIDATE_USAGE);
+          return 0;
+        }
+        const result = await validate(need(positionals[0], "a notebook"), { timeoutMs: values.timeout === undefined ? undefined : seconds(values.timeout, 0) });
         console.log(result.report || "no test cells found");
         return result.ok ? 0 : 1;
       }

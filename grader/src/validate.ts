@@ -6,18 +6,29 @@
  */
 import path from "path";
 import { readNotebook } from "bertlab/dist/notebook";
+import { cellTimeoutMs } from "bertlab/dist/runner";
 import { renderCheckText } from "bertlab/dist/check";
 import { graderTestSource } from "./assign";
 import { executeGraded, type QuestionOutcome } from "./execute";
 import { harnessPath } from "./grade";
-import { isTestCell, nbgraderMeta } from "./nbgrader";
+import { findRegions, isSolution, isTestCell, MARKERS, nbgraderMeta, sourceLines } from "./nbgrader";
 import type { GradedCell } from "./restore";
+import { creditOf, scoreOutcome, total, type Credit } from "./score";
 
 export interface ValidateResult {
   questions: QuestionOutcome[];
   ok: boolean;
+  /** Points the tests run here give, per question and in all (questions graded by hand excluded). */
+  points: { gradeId: string; points: number; maxPoints: number }[];
+  total: { score: number; max: number };
+  /** Answers in words, graded by hand: listed with their points, never scored here. */
+  manual: { gradeId: string; maxPoints: number }[];
+  /** True when the notebook holds its hidden tests (an instructor's source), so they ran too. */
+  hiddenTestsRun: boolean;
   report: string;
 }
+
+const fmt = (x: number): string => String(Math.round(x * 1000) / 1000);
 
 export async function validate(file: string, opts: { timeoutMs?: number } = {}): Promise<ValidateResult> {
   const nb = await readNotebook(file);
@@ -29,12 +40,40 @@ export async function validate(file: string, opts: { timeoutMs?: number } = {}):
     return { cell, origin: "student", gradeId: meta?.grade_id };
   });
   const cwd = path.dirname(path.resolve(file));
-  const outcome = await executeGraded(cells, { sandbox: { cwd, env: {}, nodeArgs: [], wrapper: [], describe: "none" }, harness: harnessPath(), timeoutMs: opts.timeoutMs ?? 60_000 });
+  // One student's notebook: the notebook's own budget (metadata bertlab.timeout) or bertlab run's default.
+  const timeoutMs = opts.timeoutMs ?? cellTimeoutMs(nb, -1);
+  const outcome = await executeGraded(cells, { sandbox: { cwd, env: {}, nodeArgs: [], wrapper: [], describe: "none" }, harness: harnessPath(), timeoutMs });
   const questions = cells.filter((c) => c.question).map((c) => outcome.questions.get(c.question!)!);
-  const report = questions
-    .map((q) =>
-      q.tests.length > 0 ? renderCheckText({ gradeId: q.gradeId, results: q.tests }) : `${q.gradeId}: ${q.status}: ${q.reason}`,
-    )
+  const specs = nb.cells.flatMap((cell, i) => {
+    const meta = nbgraderMeta(cell);
+    return meta && isTestCell(cell) ? [{ gradeId: meta.grade_id, points: meta.points ?? 0, cell: i }] : [];
+  });
+  const credit = new Map<string, Credit>(specs.map((q) => [q.gradeId, creditOf(nb.cells[q.cell], `${file}, cell ${q.cell} (${q.gradeId})`)]));
+  const rows = scoreOutcome("", path.basename(file), specs, outcome, new Map(), credit);
+  const points = rows.map((r) => ({ gradeId: r.gradeId, points: r.points, maxPoints: r.maxPoints }));
+  const manual = nb.cells.flatMap((cell) => {
+    const meta = nbgraderMeta(cell);
+    return meta && meta.grade && isSolution(cell) && !isTestCell(cell) ? [{ gradeId: meta.grade_id, maxPoints: meta.points ?? 0 }] : [];
+  });
+  const hiddenTestsRun = nb.cells.some((cell, i) => isTestCell(cell) && findRegions(sourceLines(cell), MARKERS.beginHidden, MARKERS.endHidden, `${file}, cell ${i}`).length > 0);
+  const sum = total(rows);
+  const byQuestion = points.map((p) => `${p.gradeId} ${fmt(p.points)}/${fmt(p.maxPoints)}`).join(", ");
+  const summary = [
+    `Points from the tests run here: ${fmt(sum.score)}/${fmt(sum.max)}${byQuestion ? ` (${byQuestion})` : ""}.`,
+    ...(manual.length > 0 ? [`Graded by hand, not scored here: ${manual.map((m) => `${m.gradeId} (${fmt(m.maxPoints)} points)`).join(", ")}.`] : []),
+    hiddenTestsRun
+      ? "Hidden tests: included in this notebook, and run."
+      : "Hidden tests are not run here: the grader runs more tests than this notebook shows, so passing here does not guarantee the points.",
+  ].join("\n");
+  const tables = questions
+    .map((q) => {
+      const p = points.find((x) => x.gradeId === q.gradeId);
+      const pts = p ? `, ${fmt(p.points)}/${fmt(p.maxPoints)} points` : "";
+      if (q.tests.length === 0) return `${q.gradeId}: ${q.status}${pts}: ${q.reason}`;
+      const [first, ...rest] = renderCheckText({ gradeId: q.gradeId, results: q.tests }).split("\n");
+      return [`${first}${pts}`, ...rest].join("\n");
+    })
     .join("\n\n");
-  return { questions, ok: questions.length > 0 && questions.every((q) => q.status === "passed"), report };
+  const report = questions.length > 0 ? `${tables}\n\n${summary}` : "";
+  return { questions, ok: questions.length > 0 && questions.every((q) => q.status === "passed"), points, total: sum, manual, hiddenTestsRun, report };
 }

@@ -12,9 +12,9 @@
  * For each: it carries plotly.js once; opened as a downloaded file opens (untrusted), every
  * figure shows its description and how to trust the notebook; trusted with File › Trust Notebook
  * and reopened, every figure draws; nbconvert's HTML export draws every figure.
- * The many-figures notebook is also run cell by cell in the UI (Cell › Run Cells, wait, check the cell's
- * figures drew live), saved and reopened; and with the output that carried plotly.js cleared,
- * the other figures say how to get it back.
+ * Each lesson and the many-figures notebook are also opened live and run cell by cell in the UI
+ * (Cell › Run Cells, wait, check the cell's figures drew live), saved and reopened; and with the output
+ * that carried plotly.js cleared, the other figures say how to get it back.
  *
  * Screenshots of failures go to test-artifacts/. Without Chromium or Jupyter the suite skips,
  * saying which is missing.
@@ -183,6 +183,57 @@ describe("figures in classic Jupyter Notebook 6.4 and nbconvert, headless Chromi
     assert.equal(await trusted(), true, "File › Trust Notebook trusted it");
   }
 
+  /**
+   * Opens a notebook with no outputs, trusts it, and runs its code cells one by one through the UI
+   * (Cell › Run Cells) with the tslab kernel, as a student does: after each cell, no error and every
+   * figure so far has drawn live. Then File › Save, reopen from disk: trusted, plotly.js carried once,
+   * every figure draws again. Returns the number of figures shown.
+   */
+  async function runCellByCellInUi(relative: string, clean: Notebook, perCellTimeoutMs: number): Promise<number> {
+    // The toolbar's Run button adds an empty cell after the last one, so the reopened notebook would
+    // not have the expected cell count: cells run with Cell › Run Cells.
+    await writeNotebook(path.join(server!.root, relative), clean);
+    // Trusted first, as a notebook a student made or trusted is: classic Notebook sanitizes even
+    // live HTML output in a notebook marked "Not Trusted".
+    await trustThroughMenu(relative, clean.cells.length);
+    await page!.waitForSelector("#kernel_indicator_icon.kernel_idle_icon", { timeout: 180_000 });
+    let shown = 0;
+    for (let i = 0; i < clean.cells.length; i++) {
+      if (clean.cells[i].cell_type !== "code") continue;
+      await page!.evaluate((index) => (window as unknown as { Jupyter: { notebook: { select(i: number): void } } }).Jupyter.notebook.select(index), i);
+      await page!.click("#celllink");
+      await page!.click("#run_cell > a");
+      // Done when the cell has its execution count and the kernel is idle again.
+      await page!.waitForFunction(
+        (index) => {
+          const cell = (window as unknown as { Jupyter: { notebook: { get_cell(i: number): { input_prompt_number: unknown; element: ArrayLike<HTMLElement> } } } }).Jupyter.notebook.get_cell(index);
+          return typeof cell.input_prompt_number === "number" && !cell.element[0].classList.contains("running") && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
+        },
+        i,
+        { timeout: perCellTimeoutMs, polling: 250 },
+      );
+      const errors = await page!.$$eval(".cell .output_error", (els) => els.map((e) => e.textContent ?? ""));
+      assert.deepEqual(errors, [], `cell ${i} raised`);
+      shown = (await figureStates(page!)).length;
+      const states = await waitForFigures(page!, shown, DRAW_TIMEOUT_MS);
+      assert.equal(undrawn(states), "", `after cell ${i}, every figure so far drew live`);
+    }
+    // Save (a notebook whose outputs were made here is trusted), then reopen it from disk.
+    await page!.click("#filelink");
+    await page!.click("#save_checkpoint");
+    await page!.waitForFunction(() => !(window as unknown as { Jupyter: { notebook: { dirty: boolean } } }).Jupyter.notebook.dirty, undefined, { timeout: 60_000 });
+    const saved = await readNotebook(path.join(server!.root, relative));
+    assert.equal(figureOutputs(saved).length, shown, "every figure was saved");
+    assert.equal(carrierCount(saved), 1, "plotly.js once in the saved notebook");
+    await page!.reload({ waitUntil: "domcontentloaded" });
+    await openNotebook(relative, clean.cells.length);
+    assert.equal(await trusted(), true, "the notebook saved from a live session is trusted");
+    const states = await waitForFigures(page!, shown, DRAW_TIMEOUT_MS);
+    assert.equal(states.length, shown);
+    assert.equal(undrawn(states), "", "every figure drew after reopening");
+    return shown;
+  }
+
   /** The four checks every executed notebook gets. */
   function checksFor(name: string, file: () => string, executed: () => Notebook): void {
     it(`${name}: carries plotly.js once and stays small`, () => {
@@ -274,51 +325,8 @@ describe("figures in classic Jupyter Notebook 6.4 and nbconvert, headless Chromi
     });
 
     it("many figures, run cell by cell in the UI with the tslab kernel: each cell's figures draw live, and all again after saving and reopening", async function () {
-      // It used to time out after the cells ran: the toolbar's Run button adds an empty cell after the last one,
-      // so the reopened notebook never had the expected cell count. Cells now run with Cell › Run Cells.
-      const relative = "notebooks/many-figures-ui.ipynb";
-      const clean = manyFiguresNotebook();
-      await writeNotebook(path.join(server!.root, relative), clean);
-      // Trusted first, as a notebook a student made or trusted is: classic Notebook sanitizes even
-      // live HTML output in a notebook marked "Not Trusted".
-      await trustThroughMenu(relative, clean.cells.length);
-      await page!.waitForSelector("#kernel_indicator_icon.kernel_idle_icon", { timeout: 180_000 });
-      let shown = 0;
-      for (let i = 0; i < clean.cells.length; i++) {
-        if (clean.cells[i].cell_type !== "code") continue;
-        await page!.evaluate((index) => (window as unknown as { Jupyter: { notebook: { select(i: number): void } } }).Jupyter.notebook.select(index), i);
-        // Cell › Run Cells: the toolbar's Run button would add an empty cell after the last one.
-        await page!.click("#celllink");
-        await page!.click("#run_cell > a");
-        // Done when the cell has its execution count and the kernel is idle again.
-        await page!.waitForFunction(
-          (index) => {
-            const cell = (window as unknown as { Jupyter: { notebook: { get_cell(i: number): { input_prompt_number: unknown; element: ArrayLike<HTMLElement> } } } }).Jupyter.notebook.get_cell(index);
-            return typeof cell.input_prompt_number === "number" && !cell.element[0].classList.contains("running") && document.querySelector("#kernel_indicator_icon.kernel_idle_icon") !== null;
-          },
-          i,
-          { timeout: 5 * 60_000, polling: 250 },
-        );
-        const errors = await page!.$$eval(".cell .output_error", (els) => els.map((e) => e.textContent ?? ""));
-        assert.deepEqual(errors, [], `cell ${i} raised`);
-        shown = (await figureStates(page!)).length;
-        const states = await waitForFigures(page!, shown, DRAW_TIMEOUT_MS);
-        assert.equal(undrawn(states), "", `after cell ${i}, every figure so far drew live`);
-      }
+      const shown = await runCellByCellInUi("notebooks/many-figures-ui.ipynb", manyFiguresNotebook(), 5 * 60_000);
       assert.equal(shown, 14, "all 14 figures shown live");
-      // Save (a notebook whose outputs were made here is trusted), then reopen it from disk.
-      await page!.click("#filelink");
-      await page!.click("#save_checkpoint");
-      await page!.waitForFunction(() => !(window as unknown as { Jupyter: { notebook: { dirty: boolean } } }).Jupyter.notebook.dirty, undefined, { timeout: 60_000 });
-      const saved = await readNotebook(path.join(server!.root, relative));
-      assert.equal(figureOutputs(saved).length, shown, "every figure was saved");
-      assert.equal(carrierCount(saved), 1, "plotly.js once in the saved notebook");
-      await page!.reload({ waitUntil: "domcontentloaded" });
-      await openNotebook(relative, clean.cells.length);
-      assert.equal(await trusted(), true, "the notebook saved from a live session is trusted");
-      const states = await waitForFigures(page!, shown, DRAW_TIMEOUT_MS);
-      assert.equal(states.length, shown);
-      assert.equal(undrawn(states), "", "every figure drew after reopening");
     });
   });
 
@@ -348,6 +356,15 @@ describe("figures in classic Jupyter Notebook 6.4 and nbconvert, headless Chromi
       });
 
       checksFor(lesson, () => file, () => executed);
+
+      it(`${lesson}: opened live and run cell by cell in the UI with the tslab kernel, every figure draws; saved and reopened, all draw again`, async () => {
+        // The lesson as a student opens it (no outputs), in the same kernel the UI starts.
+        const clean = await readNotebook(path.join(ROOT, file));
+        for (const cell of clean.cells) if (cell.cell_type === "code") cell.outputs = [];
+        const timeoutS = Number((clean.metadata as { bertlab?: { timeout?: number } }).bertlab?.timeout ?? 1200);
+        const shown = await runCellByCellInUi(`notebooks/${lesson}-live.ipynb`, clean, timeoutS * 1000);
+        assert.equal(shown, figureOutputs(executed).length, "as many figures live as npx bertlab run saved");
+      });
     });
   }
 });

@@ -3,12 +3,12 @@
  * by real sandboxed tslab kernels; then feedback, resume after kill -9, and validate.
  */
 import assert from "node:assert";
-import { spawn } from "child_process";
-import { existsSync, readFileSync, readdirSync, statSync } from "fs";
+import { spawn, spawnSync } from "child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "fs";
 import path from "path";
 import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
-import { readNotebook, type Notebook } from "../../src/notebook";
+import { formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
 import { grade, type GradeSummary } from "../../grader/src/grade";
 import { Gradebook } from "../../grader/src/gradebook";
 import { writeFeedback } from "../../grader/src/feedback";
@@ -317,7 +317,41 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
   it("validate: the fixture's solutions pass every test; its exercise fails with messages", async () => {
     const result = await validate(path.join(SOLUTIONS, NOTEBOOK));
     assert.ok(result.ok, result.report);
-    assert.match(result.report, /q2: 2\/2 tests passed/);
+    assert.match(result.report, /q2: 2\/2 tests passed ✔, 3\/3 points/);
+    assert.equal(result.total.score, result.total.max);
+    assert.ok(result.total.max > 0);
+    assert.match(result.report, new RegExp(`Points from the tests run here: ${result.total.max}/${result.total.max} \\(q1 `));
+    assert.equal(result.hiddenTestsRun, true, "the instructor's source holds its hidden tests");
+    assert.match(result.report, /Hidden tests: included in this notebook, and run\./);
+  });
+
+  it("validate on the student's copy: points per question and the total, and says hidden tests are not run", async () => {
+    const { source, release } = await loadFixture();
+    // Beside the fixture's solutions, so that `bertlab/check` resolves as it does in a checkout.
+    const dir = mkdtempSync(path.join(SOLUTIONS, "..", ".validate-"));
+    try {
+      const file = path.join(dir, NOTEBOOK);
+      writeFileSync(file, formatNotebook(release));
+      const result = await validate(file);
+      assert.equal(result.ok, false, "the unfinished exercise does not pass");
+      assert.equal(result.hiddenTestsRun, false);
+      assert.equal(result.total.score, 0);
+      assert.equal(result.points.length, result.questions.length);
+      assert.match(result.report, /Points from the tests run here: 0\/\d+ \(q1 0\//);
+      assert.match(result.report, /Hidden tests are not run here: the grader runs more tests than this notebook shows/);
+      const perfectFile = path.join(dir, "perfect.ipynb");
+      writeFileSync(perfectFile, formatNotebook(perfect(source, release)));
+      const full = await validate(perfectFile);
+      assert.equal(full.ok, true, full.report);
+      assert.equal(full.total.score, full.total.max);
+      // The CLI prints the same report; --help explains the command instead of failing.
+      const help = spawnSync(process.execPath, [path.join(__dirname, "../../grader/bin/bertlab-grader.js"), "validate", "--help"], { encoding: "utf8" });
+      assert.equal(help.status, 0, help.stderr);
+      assert.match(help.stdout, /usage: bertlab-grader validate <notebook\.ipynb>/);
+      assert.match(help.stdout, /hidden tests too/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   // "Done when": every course solution gets full marks and its generated exercise gets zero.
