@@ -12,11 +12,14 @@ import { override, startManualServer } from "./manual";
 import { EXPORT_FORMATS, writeExport, type ExportFormat } from "./export";
 import { parseShard } from "./submissions";
 import { validate } from "./validate";
+import { release } from "./release";
 
 const USAGE = `usage: bertlab-grader <command> [options]
 
 commands:
   assign <solutions/> --out <exercises/>          write student notebooks (stubs, no hidden tests, checksums)
+  release <course/> --out <dir> [--solutions <dir>]  what students get: lessons, exercises, library, data, model;
+                                                   no solutions or hidden tests (checked: a leak writes nothing)
   validate <notebook.ipynb> [--timeout s]          run a notebook and all its tests in a fresh kernel; points and total
   grade <submissions/|.zip> --assignment <solutions/|assignment.json> --out <dir>
         [--notebooks 01,06] [--roster roster.csv] [--only STUDENT[/NOTEBOOK[/QUESTION]]]...
@@ -66,6 +69,12 @@ export async function main(argv: string[]): Promise<number> {
         const results = await assign(need(positionals[0], "the solutions folder"), need(values.out, "--out <exercises folder>"));
         for (const r of results) console.log(`${r.out}: ${r.questions.length} questions, ${r.questions.reduce((a, q) => a + q.points, 0)} points`);
         if (results.length === 0) console.log(`no notebooks in ${positionals[0]}; nothing to assign`);
+        return 0;
+      }
+      case "release": {
+        const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: "string" }, solutions: { type: "string" } } });
+        const r = await release(need(positionals[0], "the course folder (a checkout, e.g. .)"), need(values.out, "--out <release folder>"), { solutions: values.solutions });
+        console.log(`wrote ${r.out}: ${r.files} files, ${(r.bytes / 1e6).toFixed(1)} MB; none holds any of the ${r.secretsChecked} solution regions and hidden tests`);
         return 0;
       }
       case "validate": {

@@ -16,4 +16,5 @@ export { readSubmissions, parseShard, inShard, studentId, studentNameProblem, ty
 export { merge } from "./merge";
 export { grade, loadAssignment, manualQuestions, parseOnly, harnessPath, type GradeOptions, type GradeSummary, type Assignment, type AssignmentNotebook } from "./grade";
 export { validate } from "./validate";
+export { release, releasedFiles, secretsOf, leaksIn, INSTRUCTOR_ONLY, type ReleaseSummary, type Secret } from "./release";
 export { main } from "./cli";
