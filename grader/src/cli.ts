@@ -4,7 +4,7 @@
 import path from "path";
 import { parseArgs } from "util";
 import { assign } from "./assign";
-import { writeFeedback } from "./feedback";
+import { releaseFeedback, writeFeedback } from "./feedback";
 import { grade } from "./grade";
 import { Gradebook } from "./gradebook";
 import { merge } from "./merge";
@@ -30,7 +30,8 @@ commands:
   manual --out <dir> [--port n] [--by NAME]        grading page for free-text answers, on 127.0.0.1
   export --out <dir> --format canvas|gradescope|wide [--title NAME]
                                                    per-student totals for an LMS
-  feedback --out <dir>                             per-student HTML pages and the class report
+  feedback --out <dir> [--release <dir>]           per-student HTML pages and the class report; --release: one
+                                                   folder per student holding only their page, and feedback.csv
   merge <shard-dir>... --out <dir>                 combine the gradebooks of --shard runs`;
 
 const VALIDATE_USAGE = `usage: bertlab-grader validate <notebook.ipynb> [--timeout s]
@@ -149,12 +150,16 @@ export async function main(argv: string[]): Promise<number> {
         return summary.infrastructureErrors ? 3 : 0;
       }
       case "feedback": {
-        const { values } = parseArgs({ args: rest, options: { out: { type: "string" } } });
+        const { values } = parseArgs({ args: rest, options: { out: { type: "string" }, release: { type: "string" } } });
         const out = need(values.out, "--out <grading output folder>");
         const book = new Gradebook(path.join(out, "gradebook.sqlite"), { readonly: true });
         try {
           const summary = await writeFeedback(book, path.join(out, "feedback"));
           console.log(`wrote ${summary.students} student pages and index.html to ${summary.dir}`);
+          if (values.release) {
+            const released = await releaseFeedback(book, path.resolve(values.release));
+            console.log(`released feedback to ${released.dir}: one folder per student (${released.students}), each holding only that student's feedback.html; feedback.csv lists them`);
+          }
         } finally {
           book.close();
         }

@@ -5,13 +5,16 @@
  *   tests show their name and pass/fail only; test cells show their public version. Student HTML
  *   output is shown inside a sandboxed iframe (no scripts), so a submission cannot run code in the
  *   reader's browser.
+ * - `--release DIR` (nbgrader's release_feedback): DIR/<student>/feedback.html, each folder holding only
+ *   that student's page (no class report, no link to other students), and DIR/feedback.csv mapping
+ *   students (name, e-mail from the roster) to their file, for an LMS upload or a mail merge.
  * - feedback/index.html: the class report: per-notebook and per-question tables (mean, median,
  *   pass rate, counts by status), infrastructure errors flagged, per-student scores, and plotly
  *   charts. plotly.js is copied from the local package beside it (feedback/plotly.min.js): no CDN,
  *   works offline, and the page itself stays small.
  */
 import { readFileSync } from "fs";
-import { copyFile, mkdir, writeFile } from "fs/promises";
+import { copyFile, mkdir, rename, writeFile } from "fs/promises";
 import path from "path";
 import MarkdownIt from "markdown-it";
 import type { Gradebook, StoredCell, Student, SubmissionRecord } from "./gradebook";
@@ -279,3 +282,42 @@ export async function writeFeedback(book: Gradebook, outDir: string): Promise<Fe
   await writeFile(path.join(outDir, "index.html"), classPage(records, PLOTLY_FILE, people), "utf8");
   return { dir: outDir, students: students.length };
 }
+
+export interface ReleasedFeedback {
+  dir: string;
+  students: number;
+}
+
+/** A CSV field: quoted when it holds a comma, quote or line break (RFC 4180). */
+function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * Hands each student their own page: `<dir>/<student>/feedback.html`, and `<dir>/feedback.csv` with
+ * student, name, email, file, score and max. A student's folder never holds anything about another
+ * student; running it again after a regrade replaces each page with the current one.
+ */
+export async function releaseFeedback(book: Gradebook, dir: string): Promise<ReleasedFeedback> {
+  const records = book.records();
+  const people = new Map(book.students().map((p) => [p.id, p]));
+  await mkdir(dir, { recursive: true });
+  const students = [...new Set(records.map((r) => r.submission))].sort();
+  const lines = ["student,name,email,file,score,max"];
+  for (const s of students) {
+    const own = records.filter((r) => r.submission === s);
+    const person = people.get(s);
+    // Student ids are single path components (see submissions.ts), whatever their script.
+    await mkdir(path.join(dir, s), { recursive: true });
+    const file = path.join(dir, s, "feedback.html");
+    const tmp = `${file}.tmp-${process.pid}`;
+    await writeFile(tmp, studentPage(s, own, person?.display ?? s), "utf8");
+    await rename(tmp, file);
+    const score = roundPoints(own.reduce((a, r) => a + r.score, 0));
+    const max = roundPoints(own.reduce((a, r) => a + r.maxScore, 0));
+    lines.push([s, person?.name ?? "", person?.email ?? "", `${s}/feedback.html`, String(score), String(max)].map(csvField).join(","));
+  }
+  await writeFile(path.join(dir, "feedback.csv"), `${lines.join("\n")}\n`, "utf8");
+  return { dir, students: students.length };
+}
+

@@ -7,7 +7,7 @@ export { executeGraded, readResults, RESULTS_MIME, type ExecuteOutcome, type Que
 export { scoreOutcome, creditOf, GRADE_STATUSES, type GradeRow, type GradeStatus, type Adjustment, type Credit } from "./score";
 export { Gradebook, type SubmissionRecord, type StoredCell, type Student, type StoredAdjustment } from "./gradebook";
 export { toCsv, writeCsv, cleanText, CSV_HEADER } from "./report";
-export { writeFeedback, studentPage, studentPageName, classPage } from "./feedback";
+export { writeFeedback, releaseFeedback, studentPage, studentPageName, classPage, type ReleasedFeedback } from "./feedback";
 export { classTotals, exportCsv, writeExport, EXPORT_FORMATS, type ExportFormat, type ClassTotals, type StudentTotal } from "./export";
 export { override, startManualServer, manualItems, manualPage, currentUser, type ManualItem, type ManualServer, type OverrideRequest } from "./manual";
 export { readAssignmentSpec, readRoster, latePenalty, parseTimestamp, selectNotebooks, type AssignmentSpec, type LatePolicy, type RosterEntry } from "./spec";

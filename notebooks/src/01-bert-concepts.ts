@@ -82,10 +82,15 @@ const tokenizer = hasCheckpoint
 ({ checkpoint: hasCheckpoint ? checkpointDir : "none (untrained model only)", vocabSize: tokenizer.vocabSize })
 
 // %% [markdown]
-// Now the rule by hand, with a seeded random generator so the result is reproducible. Following Google's
-// `create_pretraining_data.py`, the number of predictions is fixed per sequence (15% of the non-special tokens,
-// rounded, at least one); which tokens are chosen is a shuffle; each chosen token then draws one number for
-// 80/10/10.
+// Now the rule by hand, with a seeded random generator so the result is reproducible. As in Google's
+// `create_pretraining_data.py`, the number of predictions is fixed per sequence, which tokens are chosen is a
+// shuffle, and each chosen token then draws one number for 80/10/10. Two details differ, on purpose:
+// - Google's count is 15% of `len(tokens)`, **including** `[CLS]` and `[SEP]`, rounded, at least one, and capped at
+//   `max_predictions_per_seq` (20 for 128 tokens); only the choice skips `[CLS]` and `[SEP]`. Here (and in bertlab's
+//   `maskTokens`) the count is 15% of the non-special tokens, so a short sentence is not given predictions for
+//   tokens that can never be chosen.
+// - Google's random replacement is drawn from the **whole** vocabulary, `[MASK]`, `[PAD]` and the other special
+//   tokens included. Here it is redrawn until it is an ordinary token, so the 10% "random word" really is a word.
 
 // %%
 const maskId = tokenizer.tokenToId("[MASK]") as number;
@@ -248,11 +253,14 @@ pretrained ? nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(pretrained,
 const steps = 1_000_000;
 const batch = 256;
 const pretrainTokens = 0.9 * steps * batch * 128 + 0.1 * steps * batch * 512;
-const pretrainChipHours = 16 * 4 * 24;
+// BERT-base: 16 TPU chips for 4 days (BERT-large: 64 chips for 4 days). One Cloud TPU is 4 chips, so
+// "at most 1 hour on a single Cloud TPU" for fine-tuning is 4 chip-hours.
+const pretrainChipHoursBase = 16 * 4 * 24;
+const fineTuneChipHours = 4 * 1;
 const glueMrpcTrain = 3668; // sentence pairs in GLUE MRPC's training set, a typical fine-tuning task
 const fineTuneTokens = 3 * glueMrpcTrain * 128; // 3 epochs at 128 tokens per pair
 const courseCorpusWords = [...readCorpus("../data/corpus/en"), ...readCorpus("../data/corpus/ko")].flat().reduce((n, s) => n + s.split(/\s+/).length, 0);
-const costs = { pretrainTokens, fineTuneTokens, ratio: Math.round(pretrainTokens / fineTuneTokens), pretrainChipHours, fineTuneChipHours: 1, courseCorpusWords };
+const costs = { pretrainTokens, fineTuneTokens, ratio: Math.round(pretrainTokens / fineTuneTokens), pretrainChipHoursBase, fineTuneChipHours, chipHoursRatio: pretrainChipHoursBase / fineTuneChipHours, courseCorpusWords };
 costs
 
 // %% [markdown]
@@ -280,8 +288,9 @@ pretrained?.dispose();
 //   10% stay unchanged (you built the rule and matched `maskTokens`, and counted the shares).
 // - **NSP** classifies whether B follows A, from the pooled `[CLS]` vector; 50% of the pairs are real.
 // - An untrained model's predictions are close to uniform; pretraining is where the knowledge comes from.
-// - Pretraining cost BERT 4 days on 16 TPU chips; fine-tuning takes 2-4 epochs and about an hour. Only the output
-//   layer changes between tasks.
+// - Pretraining cost BERT-base 4 days on 16 TPU chips (BERT-large: 64 chips), 1,536 chip-hours; fine-tuning takes
+//   2-4 epochs and at most an hour on one Cloud TPU (4 chips), 4 chip-hours. Only the output layer changes between
+//   tasks.
 //
 // **Exercises:** `exercises/01-bert-concepts.ipynb` (attention masks, the 80/10/10 rule, NSP pairs).
 // **Next:** `02-tokenization.ipynb`: where the tokens come from.

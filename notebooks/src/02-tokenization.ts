@@ -208,8 +208,10 @@ libBpe.history.map((h) => `${h.step}: ${h.pair.join(" + ")} = ${h.token} (${h.fr
 //
 // ## 3. WordPiece: merge the pair that belongs together
 //
-// BERT's WordPiece (Schuster & Nakajima, 2012; Wu et al., 2016) grows its vocabulary the same way but chooses
-// the pair by a likelihood score instead of raw frequency:
+// WordPiece (Schuster & Nakajima, 2012; Wu et al., 2016) grows its vocabulary the same way but chooses the pair
+// that most increases the likelihood of the training text instead of the most frequent one. Google never released
+// the trainer that built BERT's vocabulary; the score below is the usual reconstruction of that idea (taught in
+// Hugging Face's course, and bertlab's `trainWordPiece` default), not Google's code:
 //
 // $$\text{score}(a, b) = \frac{\text{freq}(ab)}{\text{freq}(a)\,\text{freq}(b)}$$
 //
@@ -258,8 +260,9 @@ libWp.history.map((h) => `${h.step}: ${h.pair.join(" + ")} = ${h.token}  score $
 
 // %% [markdown]
 // Compare the two merge lists. BPE built `ug` and `un` first, the pairs frequent everywhere. WordPiece began with
-// the rare ending `##gs`, and after that first step every other pair was tied (the table above shows why: each
-// contains `##u`), so the tie rule (the more frequent pair) decided.
+// the rare ending `##gs`. At the second step the remaining pairs with `##u` were tied (each contains `##u`, and
+// the table above shows their counts), so the tie rule (the more frequent pair) chose `p ##u`; from the third step
+// on the merges change the counts and the scores differ again (compare the scores in the list).
 //
 // ## 4. Greedy longest-match-first
 //
@@ -343,7 +346,8 @@ display(lineChart({ title: "Held-out English: WordPiece tokens per word", xTitle
 // %% [markdown]
 // The word vocabulary trades `[UNK]`s for size; WordPiece's `[UNK]` rate stays near zero at every size (only
 // characters never seen in training are unknown), and what the size buys is *shorter* sequences: fewer tokens per
-// word. BERT-base uses 30,522 WordPieces for English; multilingual BERT 119,547 for 104 languages.
+// word. `bert-base-uncased` uses 30,522 WordPieces for English (`bert-base-cased` 28,996); multilingual BERT 119,547
+// for 104 languages.
 //
 // ## 6. Korean, Japanese and English in one vocabulary
 //
@@ -374,6 +378,22 @@ const perLanguage = Object.entries(samples).map(([lang, text]) => {
   return { lang, tokens: t.length, unk: t.filter((x) => x === "[UNK]").length, pieces: t.join(" ") };
 });
 perLanguage
+
+// %% [markdown]
+// The course's own vocabulary (used above when the real mBERT vocabulary is not on this machine) does something
+// surprising: the English sentence falls apart into single characters, although half of its training text is
+// English. The likelihood score is why. freq(ab) / (freq(a)·freq(b)) is large when `a` and `b` are *rare*: Korean
+// has thousands of distinct syllables, each rare, while each of the 26 Latin letters is very frequent. So nearly
+// all of the 8,000 merges go to Korean, and English words are never built. Hugging Face's `WordPieceTrainer` (and
+// the vocabulary of the course's checkpoint) rank merges by **frequency** instead. Both, trained on the same text:
+
+// %%
+const ownCasedByFrequency = trainWordPiece([...en.train, ...ko.train], { vocabSize: 8000, lowercase: false, scoring: "frequency" }).tokenizer;
+const latinPieces = (tok: BertTokenizer) => tok.vocab.tokens.filter((t) => t !== undefined && /^(##)?[A-Za-z]+$/.test(t) && t.replace("##", "").length > 1).length;
+({
+  likelihood: { english: ownCased.tokenize(samples.en).join(" "), multiLetterLatinPieces: latinPieces(ownCased) },
+  frequency: { english: ownCasedByFrequency.tokenize(samples.en).join(" "), korean: ownCasedByFrequency.tokenize(samples.ko).join(" "), multiLetterLatinPieces: latinPieces(ownCasedByFrequency) },
+})
 
 // %%
 const koEnc = multi.encode(samples.ko, samples.en);

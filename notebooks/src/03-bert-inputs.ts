@@ -322,8 +322,8 @@ smallBert.dispose();
 //   (or `only_first` / `only_second` when one text must stay whole).
 // - Without `input_mask`, padding changes the real tokens' outputs. The mask has three spellings: 1/0
 //   (BERT), `false`/`true` (PyTorch `key_padding_mask`), 0/−10000 (added to the scores).
-// - Position and segment embeddings are added to the token embeddings; order and sentence membership come only from
-//   them.
+// - Position and segment embeddings are added to the token embeddings. Order comes only from the position
+//   embeddings; which sentence a token belongs to, from the segment embeddings and from the `[SEP]` between the texts.
 // - `bertLayer.apply([ids, mask, segments])` gives `pooledOutput` [batch, hidden] and `sequenceOutput`
 //   [batch, SEQ_LEN, hidden]; `pooledOutput` = tanh(dense(`[CLS]`)), not the raw `[CLS]` vector.
 //

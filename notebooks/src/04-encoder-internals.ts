@@ -447,12 +447,13 @@ showHeatmap({
 });
 
 // %% [markdown]
-// **Predict:** in which presets are the word embeddings the largest single part? The cell answers it, and also
-// compares feed-forward with attention per layer: the feed-forward network has 2 · H · 4H weights, attention
-// 4 · H · H (query, key, value, output), so expect a ratio close to 2.
+// **Predict:** in which presets are the embeddings the largest single part, and in which are they more than half of
+// all parameters? The cell answers both, and also compares feed-forward with attention per layer: the feed-forward
+// network has 2 · H · 4H weights, attention 4 · H · H (query, key, value, output), so expect a ratio close to 2.
 
 // %%
 ({
+  embeddingsAreTheLargestPart: table.filter((row) => PARTS.every((part) => part === "embeddings" || row.embeddings > row[part])).map((row) => row.preset),
   embeddingsAreTheMajority: table.filter((row) => row.embeddings > row.total / 2).map((row) => row.preset),
   feedForwardOverAttention: table.map((row) => `${row.preset}: ${(row["feed-forward"] / row.attention).toFixed(2)}`),
 });

@@ -193,8 +193,8 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 // %% [markdown]
 // ## 6. Compile and fit
 //
-// The paper fine-tunes for "2 to 4 epochs" with Adam, a small learning rate (5e-5 to 2e-5 for BERT-base) that warms
-// up and then decays linearly. Our BERT is much smaller and less pretrained, so we follow `bertlab finetune`'s recipe
+// The paper fine-tunes for "2 to 4 epochs" with Adam and a small learning rate (its grid, 5e-5, 3e-5 or 2e-5, is the
+// same for every model size) that warms up and then decays linearly. Our BERT is much smaller and less pretrained, so we follow `bertlab finetune`'s recipe
 // instead, in Keras terms:
 //
 // 1. **Re-initialise the pooler and the top encoder layer.** They are the parts most specialised to MLM and NSP;
@@ -211,8 +211,8 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 // %% [markdown] lang=ko
 // ## 6. compile과 fit
 //
-// 논문은 Adam으로 "2 to 4 epochs"(2~4 에포크(epoch)) 동안 미세조정하고, 작은 학습률(learning rate, BERT-base는 5e-5에서
-// 2e-5)을 처음에 웜업(warmup)한 뒤 선형으로 감쇠시켜요. 우리 BERT는 훨씬 작고 사전학습도 덜 되어 있어서, 대신
+// 논문은 Adam으로 "2 to 4 epochs"(2~4 에포크(epoch)) 동안 미세조정하고, 작은 학습률(learning rate, 모델 크기와
+// 상관없이 5e-5, 3e-5, 2e-5 중에서 골라요)을 처음에 웜업(warmup)한 뒤 선형으로 감쇠시켜요. 우리 BERT는 훨씬 작고 사전학습도 덜 되어 있어서, 대신
 // `bertlab finetune`의 레시피를 Keras 방식으로 따라요.
 //
 // 1. **풀러(pooler)와 맨 위 인코더 층을 다시 초기화해요.** 이 둘은 MLM과 NSP에 가장 특화된 부분이에요. 데이터가

@@ -5,7 +5,7 @@
  * an override, a one-question regrade, LMS exports and the class report.
  */
 import assert from "node:assert";
-import { mkdirSync, readFileSync, statSync, utimesSync, writeFileSync, existsSync } from "fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from "fs";
 import path from "path";
 import { parse } from "csv-parse/sync";
 import { formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
@@ -403,5 +403,23 @@ describe("grader: a real class (subset, roster, late, partial and manual credit,
     assert.match(jose, /Score changed by ta\.park on .* from 2 to 3: hidden test was ambiguous/);
     assert.match(jose, /2 days late: −20%/);
     assert.doesNotMatch(jose, /ignores runs of spaces", \(\) => assert|count\("  x   y  "\)/, "hidden test code stays hidden");
+  });
+
+  it("releases feedback: one folder per student holding only their own page, and a CSV for the LMS", async () => {
+    const dest = path.join(out, "released");
+    assert.strictEqual(await main(["feedback", "--out", out, "--release", dest]), 0);
+    const folders = readdirSync(dest).filter((f) => f !== "feedback.csv").sort();
+    const rows = parse(readFileSync(path.join(dest, "feedback.csv"), "utf8"), { columns: true }) as Record<string, string>[];
+    assert.deepStrictEqual(rows.map((row) => row.student).sort(), folders, "one CSV row per student folder");
+    for (const f of folders) {
+      assert.deepStrictEqual(readdirSync(path.join(dest, f)), ["feedback.html"], `${f}'s folder holds only their page`);
+      const html = readFileSync(path.join(dest, f, "feedback.html"), "utf8");
+      assert.doesNotMatch(html, /index\.html|Class report/, `${f}'s page links to no class report`);
+      for (const other of folders.filter((o) => o !== f)) assert.ok(!html.includes(`Feedback for ${other}`), `${f}'s page is not ${other}'s`);
+    }
+    const lee = rows.find((row) => row.student.normalize("NFC") === LEE.normalize("NFC")) ?? assert.fail("no row for 이서연");
+    assert.strictEqual(lee.name, "Lee Seoyeon");
+    assert.strictEqual(lee.score, "8.5");
+    assert.match(readFileSync(path.join(dest, lee.student, "feedback.html"), "utf8").normalize("NFC"), /Feedback for 이서연/);
   });
 });
