@@ -18,7 +18,7 @@ const ROOT = path.resolve(__dirname, "..");
 const PATCH_DIR = path.join(ROOT, "patches");
 const MARKER_PREFIX = "// bertlab-tslab-patch ";
 /** The revision of the patch; src/runner/tslab.ts checks for the same line. Bump both when the patch changes. */
-const MARKER = `${MARKER_PREFIX}2`;
+const MARKER = `${MARKER_PREFIX}3`;
 
 class TslabPatchError extends Error {}
 

@@ -9,7 +9,7 @@ export function tslabBin(): string {
 }
 
 /** The line patched files start with; the same as MARKER in scripts/patch-tslab.js. */
-export const TSLAB_PATCH_MARKER = "// bertlab-tslab-patch 2";
+export const TSLAB_PATCH_MARKER = "// bertlab-tslab-patch 3";
 let patchChecked = false;
 
 /**
