@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -35,5 +35,31 @@ describe("Jupyter set-up scripts", () => {
     assert.deepEqual(spec.argv, [process.execPath, path.join(root, "node_modules", "tslab", "bin", "tslab"), "kernel", "--config-path", "{connection_file}"]);
     assert.equal(spec.language, "typescript");
     assert.equal(spec.interrupt_mode, "signal");
+  });
+
+  it("never overwrites a tslab kernel someone else installed: bertlab's goes in as 'bertlab', and a rerun updates only its own", function () {
+    if (spawnSync("jupyter", ["--version"], { stdio: "ignore" }).status !== 0) this.skip(); // Jupyter is optional
+    const data = path.join(dir, "data-theirs");
+    const theirs = path.join(data, "kernels", "tslab", "kernel.json");
+    mkdirSync(path.dirname(theirs), { recursive: true });
+    const foreign = JSON.stringify({ argv: ["/usr/local/bin/tslab", "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" }, null, 1);
+    writeFileSync(theirs, foreign);
+    const run = () => spawnSync(process.execPath, [script("postinstall.js")], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data } });
+    for (let i = 0; i < 2; i++) {
+      const r = run();
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /a "tslab" kernel that is not this checkout's is installed .* left as it is, and bertlab's patched kernel was registered as "bertlab"/);
+      assert.match(r.stdout, /Kernel › Change kernel › TypeScript \(bertlab\)/);
+      assert.equal(readFileSync(theirs, "utf8"), foreign, "the user's kernel is untouched");
+      const ours = JSON.parse(readFileSync(path.join(data, "kernels", "bertlab", "kernel.json"), "utf8"));
+      assert.equal(ours.display_name, "TypeScript (bertlab)");
+      assert.equal(ours.metadata.bertlab.root, root);
+    }
+    // This checkout's own "tslab" kernel is updated in place, as before.
+    const data2 = path.join(dir, "data-ours");
+    assert.equal(spawnSync(process.execPath, [script("postinstall.js")], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data2 } }).status, 0);
+    const again = spawnSync(process.execPath, [script("postinstall.js")], { encoding: "utf8", env: { ...process.env, JUPYTER_DATA_DIR: data2 } });
+    assert.match(again.stdout, /registered the "tslab" \(TypeScript\) Jupyter kernel/);
+    assert.ok(!existsSync(path.join(data2, "kernels", "bertlab")), "no second kernel when the tslab one is ours");
   });
 });
