@@ -22,7 +22,7 @@
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { BertTokenizer, BertLayer, BertModel, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
+import { BertTokenizer, BertKerasLayer, BertModel, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
 
 // %% [markdown]
 // ## A tokenizer
@@ -260,8 +260,10 @@ const embeddingShapes = Object.fromEntries([...smallBert.namedWeights].filter(([
 // pooled_output, sequence_output = bert_layer([input_word_ids, input_mask, segment_ids])
 // ```
 //
-// bertlab's `BertLayer` is a TensorFlow.js layer used the same way. We build it from the same small config
-// (**randomly initialised**: the shapes are the lesson; `BertLayer.fromPretrained(dir)` loads real weights).
+// bertlab's `BertKerasLayer` is a TensorFlow.js layer used the same way (the seed's `bert_layer`; bertlab does not
+// call it `BertLayer`, because in Hugging Face's code that name is *one* encoder layer, which lesson 04 builds). We
+// build it from the same small config (**randomly initialised**: the shapes are the lesson;
+// `BertKerasLayer.fromPretrained(dir)` loads real weights).
 //
 // **Predict:** what are the shapes of `pooledOutput` and `sequenceOutput`? (The seed, with bert-base, printed
 // `[batch, 768]` and `[batch, SEQ_LEN, 768]`; this model's hidden size is printed below.)
@@ -270,7 +272,7 @@ const embeddingShapes = Object.fromEntries([...smallBert.namedWeights].filter(([
 const inputWordIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_word_ids" });
 const inputMask = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_mask" });
 const segmentIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "segment_ids" });
-const bertLayer = new BertLayer({ bertConfig: smallConfig, name: "bert_layer" });
+const bertLayer = new BertKerasLayer({ bertConfig: smallConfig, name: "bert_layer" });
 const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask, segmentIds]) as tf.SymbolicTensor[];
 ({ hiddenSize: smallConfig.hiddenSize, pooledOutput: pooledOutput.shape, sequenceOutput: sequenceOutput.shape })
 
@@ -294,7 +296,7 @@ const [pooledValues, sequenceValues] = kerasModel.predict([kerasBatch.inputWordI
 // %%
 const layerWeight = (name: string) => {
   const w = bertLayer.weights.find((v) => v.name.endsWith(name));
-  if (!w) throw new Error(`BertLayer has no weight ${name}; it has ${bertLayer.weights.map((v) => v.name).join(", ")}`);
+  if (!w) throw new Error(`the BERT layer has no weight ${name}; it has ${bertLayer.weights.map((v) => v.name).join(", ")}`);
   return w.read();
 };
 const clsVectors = tf.squeeze(tf.slice(sequenceValues, [0, 0, 0], [-1, 1, -1]), [1]);

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import type { Command } from "./main";
 import { intOption, numberOption } from "./options";
+import { FINETUNE_DEFAULTS as D } from "../train/finetune-defaults";
 
 const HELP = `usage: bertlab finetune --data FILE --format builtin|clinc|csv|tsv|jsonl --out DIR [options]
 
@@ -17,15 +18,15 @@ options:
   --no-header            the CSV/TSV has no header row
   --lang en|ko           built-in dataset: one language only
   --model DIR|HUB_ID     pretrained BERT (default: the shipped models/bertlab-mini)
-  --epochs N             maximum epochs (default 30; early stopping usually ends sooner)
-  --max-steps N          budget in optimizer steps (default 3000): the schedule spans
+  --epochs N             maximum epochs (default ${D.epochs}; early stopping usually ends sooner)
+  --max-steps N          budget in optimizer steps (default ${D.maxSteps}): the schedule spans
                          min(epochs × steps per epoch, N), so large datasets stop in time
-  --batch-size N         default 32
-  --lr X                 peak learning rate (default 5e-4)
-  --max-seq-length N     default 64
-  --patience N           early-stopping patience in epochs (default 5)
-  --reinit-layers N      re-initialise the pooler and the top N encoder layers first (default 1; 0 keeps all)
-  --seed N               default 0
+  --batch-size N         default ${D.batchSize}
+  --lr X                 peak learning rate (default ${D.learningRate.toExponential()})
+  --max-seq-length N     default ${D.maxSeqLength}
+  --patience N           early-stopping patience in epochs (default ${D.patience})
+  --reinit-layers N      re-initialise the pooler and the top N encoder layers first (default ${D.reinitializeTopLayers}; 0 keeps all)
+  --seed N               default ${D.seed}
   --out DIR              where the fine-tuned classifier is saved (required)
   --json                 print only the JSON line`;
 

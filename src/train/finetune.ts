@@ -4,6 +4,7 @@
  * and linear decay, evaluating on the validation split after every epoch, stopping early when
  * validation accuracy stops improving, and keeping the best epoch's weights.
  */
+import { FINETUNE_DEFAULTS as D } from "./finetune-defaults";
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { IntentDataset, IntentExample } from "../data/types";
@@ -122,43 +123,43 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
   const missing = dataset.labels.filter((l) => !classifier.labels.includes(l));
   if (missing.length > 0) throw new Error(`finetune: the classifier has no class for intent(s) ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ", ..." : ""}`);
 
-  const epochs = options.epochs ?? 30;
-  const batchSize = options.batchSize ?? 32;
+  const epochs = options.epochs ?? D.epochs;
+  const batchSize = options.batchSize ?? D.batchSize;
   if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`finetune: epochs must be a positive integer, got ${epochs}`);
-  const rng = new Random(options.seed ?? 0);
+  const rng = new Random(options.seed ?? D.seed);
   const batchRng = rng.fork();
   const dropoutRng = rng.fork();
   const labelToId = new Map(classifier.labels.map((l, i) => [l, i]));
   const train: EncodedExample[] = dataset.train.map((e) => ({ ...classifier.encode(e.text), label: labelToId.get(e.intent)! }));
   const trainLengths = train.map((e) => e.inputIds.length);
 
-  const reinitialize = options.reinitializeTopLayers ?? 1;
+  const reinitialize = options.reinitializeTopLayers ?? D.reinitializeTopLayers;
   const layers = classifier.bert.config.numHiddenLayers;
   if (!Number.isInteger(reinitialize) || reinitialize < 0 || reinitialize > layers) {
     throw new Error(`finetune: reinitializeTopLayers must be an integer from 0 to the model's ${layers} layers, got ${reinitialize}`);
   }
   if (reinitialize > 0) {
     const top = Array.from({ length: reinitialize }, (_, i) => `encoder.layer.${layers - 1 - i}.`);
-    classifier.bert.reinitialize(["pooler.", ...top], options.seed ?? 0);
+    classifier.bert.reinitialize(["pooler.", ...top], options.seed ?? D.seed);
   }
 
-  const headScale = options.headLearningRateScale ?? 1;
+  const headScale = options.headLearningRateScale ?? D.headLearningRateScale;
   const stepsPerEpoch = Math.ceil(train.length / batchSize);
-  const maxSteps = options.maxSteps ?? 3000;
+  const maxSteps = options.maxSteps ?? D.maxSteps;
   if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new Error(`finetune: maxSteps must be a positive integer, got ${maxSteps}`);
   const totalSteps = Math.min(stepsPerEpoch * epochs, maxSteps);
   const named = classifier.namedWeights;
   const optimizer = new AdamW(
     [...named].map(([name, variable]) => ({ name, variable })),
     {
-      learningRate: linearWarmupDecay(options.learningRate ?? 5e-4, Math.round(totalSteps * (options.warmupProportion ?? 0.1)), totalSteps),
-      weightDecay: options.weightDecay ?? 0.01,
-      maxGradNorm: options.maxGradNorm ?? 1.0,
+      learningRate: linearWarmupDecay(options.learningRate ?? D.learningRate, Math.round(totalSteps * (options.warmupProportion ?? D.warmupProportion)), totalSteps),
+      weightDecay: options.weightDecay ?? D.weightDecay,
+      maxGradNorm: options.maxGradNorm ?? D.maxGradNorm,
       learningRateScale: (name) => (name.startsWith("classifier.") ? headScale : 1),
     },
   );
   const variables = [...named.values()];
-  const stopper = new EarlyStopping({ mode: "max", patience: options.patience ?? 5 });
+  const stopper = new EarlyStopping({ mode: "max", patience: options.patience ?? D.patience });
   const curves: FinetuneCurves = { step: [], loss: [], learningRate: [], epoch: [], trainLoss: [], trainAccuracy: [], valLoss: [], valAccuracy: [] };
   const history: FinetuneEpoch[] = [];
   const progress = createProgress({ label: "finetune", total: totalSteps, unit: "step", mode: options.progress === false ? "silent" : undefined });
@@ -231,7 +232,7 @@ export async function finetune(classifier: IntentClassifier, dataset: IntentData
   const oos = dataset.oos ?? [];
   const valOos = oos.filter((e) => e.split === "val");
   let val = evaluateIntents(classifier, dataset.val, { oos: valOos });
-  classifier.oosThreshold = valOos.length > 0 ? chooseOosThreshold(val.inScope, val.oosMaxProbabilities, { maxInScopeRejected: options.oosMaxInScopeRejected ?? 0.1 }) : 0;
+  classifier.oosThreshold = valOos.length > 0 ? chooseOosThreshold(val.inScope, val.oosMaxProbabilities, { maxInScopeRejected: options.oosMaxInScopeRejected ?? D.oosMaxInScopeRejected }) : 0;
   if (valOos.length > 0) val = evaluateIntents(classifier, dataset.val, { oos: valOos });
   const testOos = oos.filter((e) => e.split === "test");
   const test = dataset.test.length > 0 ? evaluateIntents(classifier, dataset.test, { oos: testOos }) : undefined;

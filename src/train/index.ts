@@ -13,6 +13,7 @@ export * from "./pretrain-from-corpus";
 export * from "./intent-classifier";
 export * from "./evaluate-intents";
 export * from "./finetune";
+export * from "./finetune-defaults";
 export * from "./load-pretrained";
 export * from "./tokenizer-files";
 export * from "./auto";

@@ -4,6 +4,7 @@
  * BertForSequenceClassification (`bert.*` + `classifier.weight/bias`, id2label in config.json),
  * so the same directory loads in `transformers`.
  */
+import { FINETUNE_DEFAULTS } from "./finetune-defaults";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
@@ -60,7 +61,7 @@ export class IntentClassifier {
     this.tokenizer = tokenizer;
     this.labels = [...labels];
     this.dropout = options.dropout ?? 0.2;
-    this.maxSeqLength = Math.min(options.maxSeqLength ?? 64, bert.config.maxPositionEmbeddings);
+    this.maxSeqLength = Math.min(options.maxSeqLength ?? FINETUNE_DEFAULTS.maxSeqLength, bert.config.maxPositionEmbeddings);
     const hidden = bert.config.hiddenSize;
     const shape: [number, number] = [hidden, labels.length];
     if (weights && !tf.util.arraysEqual(weights.weight.shape, shape)) {

@@ -20,4 +20,19 @@ describe("the bertlab bin as npx runs it", () => {
     assert.equal(r.status, 2);
     assert.match(r.stderr, /unknown command "frobnicate".*run/);
   });
+
+  it("finetune --help prints the defaults the library uses (defined once, in FINETUNE_DEFAULTS)", () => {
+    const { FINETUNE_DEFAULTS: D } = require(path.join(root, "src/train/finetune-defaults")) as typeof import("../../src/train/finetune-defaults");
+    const r = spawnSync(path.join(root, "node_modules/.bin/bertlab"), ["finetune", "--help"], { encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const line = (flag: string) => r.stdout.split("\n").find((l) => l.trimStart().startsWith(flag)) ?? assert.fail(`no ${flag} line`);
+    assert.match(line("--epochs"), new RegExp(`default ${D.epochs}\\b`));
+    assert.match(line("--max-steps"), new RegExp(`default ${D.maxSteps}\\b`));
+    assert.match(line("--batch-size"), new RegExp(`default ${D.batchSize}$`));
+    assert.match(line("--lr"), /default 5e-4\)/);
+    assert.equal(D.learningRate, 5e-4);
+    assert.match(line("--max-seq-length"), new RegExp(`default ${D.maxSeqLength}$`));
+    assert.match(line("--patience"), new RegExp(`default ${D.patience}\\)`));
+    assert.match(line("--reinit-layers"), new RegExp(`default ${D.reinitializeTopLayers};`));
+  });
 });

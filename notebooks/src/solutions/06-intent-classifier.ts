@@ -18,7 +18,7 @@
 
 // %% id=setup
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertLayer, bertConfig, trainWordPiece, loadBuiltinIntents } from "bertlab";
+import { ready, BertKerasLayer, bertConfig, trainWordPiece, loadBuiltinIntents } from "bertlab";
 await ready();
 
 const SEQ_LEN = 16;
@@ -41,7 +41,7 @@ function bertInputs(): { inputs: tf.SymbolicTensor[]; pooledOutput: tf.SymbolicT
   const inputWordIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_word_ids" });
   const inputMask = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_mask" });
   const segmentIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "segment_ids" });
-  const bertLayer = new BertLayer({ bertConfig: bertConfig("tiny", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: SEQ_LEN }) });
+  const bertLayer = new BertKerasLayer({ bertConfig: bertConfig("tiny", { vocabSize: tokenizer.vocabSize, maxPositionEmbeddings: SEQ_LEN }) });
   const [pooledOutput] = bertLayer.apply([inputWordIds, inputMask, segmentIds]) as tf.SymbolicTensor[];
   return { inputs: [inputWordIds, inputMask, segmentIds], pooledOutput };
 }
@@ -196,7 +196,7 @@ async function trainClassifier(model: tf.LayersModel, train: Split, val: Split):
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
 import { describe, it, check } from "bertlab/check";
-import { BertLayer, bertConfig, trainWordPiece, loadBuiltinIntents, Random } from "bertlab";
+import { BertKerasLayer, bertConfig, trainWordPiece, loadBuiltinIntents, Random } from "bertlab";
 
 // The held-out test split, tokenized by the same deterministic tokenizer as the setup cell's.
 const q4Intents = ["set_alarm", "check_balance", "weather", "smart_lights", "book_table"];
@@ -229,7 +229,7 @@ async function q4Seeded<T>(seed: number, body: () => Promise<T>): Promise<T> {
 
 const q4Run = await q4Seeded(16, async () => {
   const inputs = ["input_word_ids", "input_mask", "segment_ids"].map((name) => tf.input({ shape: [16], dtype: "int32", name }));
-  const bert = new BertLayer({ bertConfig: bertConfig("tiny", { vocabSize: q4Tokenizer.vocabSize, maxPositionEmbeddings: 16 }) });
+  const bert = new BertKerasLayer({ bertConfig: bertConfig("tiny", { vocabSize: q4Tokenizer.vocabSize, maxPositionEmbeddings: 16 }) });
   const [pooled] = bert.apply(inputs) as tf.SymbolicTensor[];
   const probs = tf.layers.dense({ units: q4Intents.length, activation: "softmax" }).apply(tf.layers.dropout({ rate: 0.2 }).apply(pooled)) as tf.SymbolicTensor;
   const model = tf.model({ inputs, outputs: probs });
