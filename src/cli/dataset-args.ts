@@ -3,6 +3,17 @@ import { BuiltinLang } from "../data/builtin";
 import { IntentFormat, INTENT_FORMATS, loadIntents, LoadIntentsOptions } from "../data/load";
 import { IntentDataset } from "../data/types";
 
+/** The parseArgs declarations of the dataset options, shared so the two commands cannot drift apart. */
+export const DATASET_OPTIONS = {
+  data: { type: "string" },
+  format: { type: "string" },
+  "text-column": { type: "string" },
+  "label-column": { type: "string" },
+  "split-column": { type: "string" },
+  "no-header": { type: "boolean", default: false },
+  lang: { type: "string" },
+} as const;
+
 export interface DatasetArgs {
   data?: string;
   format?: string;

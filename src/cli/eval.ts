@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DATASET_OPTIONS, loadDatasetFromArgs } from "./dataset-args";
 import type { Command } from "./main";
 
 const HELP = `usage: bertlab eval --model DIR --data FILE --format builtin|clinc|csv|tsv|jsonl [--json]
@@ -22,13 +23,7 @@ export const command: Command = {
       args: argv,
       options: {
         model: { type: "string" },
-        data: { type: "string" },
-        format: { type: "string" },
-        "text-column": { type: "string" },
-        "label-column": { type: "string" },
-        "split-column": { type: "string" },
-        "no-header": { type: "boolean", default: false },
-        lang: { type: "string" },
+        ...DATASET_OPTIONS,
         split: { type: "string", default: "test" },
         threshold: { type: "string" },
         json: { type: "boolean", default: false },
@@ -46,7 +41,6 @@ export const command: Command = {
     const split = values.split as "train" | "val" | "test";
     if (!["train", "val", "test"].includes(split)) throw new Error(`--split must be train, val or test, got "${values.split}"`);
     if (values.json) process.env.BERTLAB_QUIET = "1";
-    const { loadDatasetFromArgs } = require("./dataset-args") as typeof import("./dataset-args");
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
     const { evaluateIntents } = require("../train/evaluate-intents") as typeof import("../train/evaluate-intents");
     const dataset = loadDatasetFromArgs(values);

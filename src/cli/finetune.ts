@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { DATASET_OPTIONS, loadDatasetFromArgs } from "./dataset-args";
 import type { Command } from "./main";
 import { intOption, numberOption } from "./options";
 import { FINETUNE_DEFAULTS as D } from "../train/finetune-defaults";
@@ -36,13 +37,7 @@ export const command: Command = {
     const { values } = parseArgs({
       args: argv,
       options: {
-        data: { type: "string" },
-        format: { type: "string" },
-        "text-column": { type: "string" },
-        "label-column": { type: "string" },
-        "split-column": { type: "string" },
-        "no-header": { type: "boolean", default: false },
-        lang: { type: "string" },
+        ...DATASET_OPTIONS,
         model: { type: "string" },
         epochs: { type: "string" },
         "max-steps": { type: "string" },
@@ -66,7 +61,6 @@ export const command: Command = {
       return 2;
     }
     if (values.json) process.env.BERTLAB_QUIET = "1";
-    const { loadDatasetFromArgs } = require("./dataset-args") as typeof import("./dataset-args");
     const { shippedModelDir } = require("../train/load-pretrained") as typeof import("../train/load-pretrained");
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
     const { finetune } = require("../train/finetune") as typeof import("../train/finetune");

@@ -7,6 +7,7 @@
  * Incremental: merging a pair only touches the words that contain it, and a max-heap with lazy
  * deletion (entries are re-checked when popped) finds the best pair without rescanning all pairs.
  */
+import type { Merge } from "./vocab";
 import { BasicTokenizer } from "./basic-tokenizer";
 
 /** One step of training, for showing the vocabulary grow. */
@@ -286,3 +287,31 @@ class ScoreHeap {
     this.key[j] = t;
   }
 }
+
+/**
+ * The loop both trainers share: the special tokens, then the alphabet, then one merge at a time until
+ * the vocabulary has `vocabSize` tokens or no pair is left. Returns the tokens, the merges and their history.
+ */
+export function growVocabulary(
+  merger: PairMerger,
+  specials: readonly string[],
+  vocabSize: number,
+  onStep?: (step: MergeStep) => void,
+): { tokens: string[]; merges: Merge[]; history: MergeStep[] } {
+  const tokens = [...specials];
+  const inVocab = new Set(tokens);
+  for (const s of merger.alphabet()) if (!inVocab.has(s)) (inVocab.add(s), tokens.push(s));
+  const merges: Merge[] = [];
+  const history: MergeStep[] = [];
+  while (tokens.length < vocabSize) {
+    const m = merger.step();
+    if (!m) break;
+    merges.push([m.a, m.b]);
+    if (!inVocab.has(m.token)) (inVocab.add(m.token), tokens.push(m.token));
+    const step: MergeStep = { step: history.length + 1, pair: [m.a, m.b], token: m.token, score: m.score, frequency: m.frequency, vocabSize: tokens.length };
+    history.push(step);
+    onStep?.(step);
+  }
+  return { tokens, merges, history };
+}
+

@@ -5,7 +5,7 @@
 import { BasicTokenizer } from "./basic-tokenizer";
 import { BertTokenizer } from "./bert-tokenizer";
 import { Bpe } from "./bpe";
-import { DEFAULT_SPECIAL_TOKENS, MergeStep, PairMerger, Texts, TrainerOptions, checkTrainerOptions, countWords } from "./merge-trainer";
+import { DEFAULT_SPECIAL_TOKENS, MergeStep, PairMerger, Texts, TrainerOptions, checkTrainerOptions, countWords, growVocabulary } from "./merge-trainer";
 import { bertPostProcessor } from "./tokenizer-json";
 import { Merge, Vocab } from "./vocab";
 
@@ -38,20 +38,7 @@ export function trainBpe(texts: Texts, options: BpeTrainerOptions): BpeTrainingR
   const merger = new PairMerger(words, split, join, (count) => count, options.minFrequency ?? 2, false);
 
   const specials = options.specialTokens ?? DEFAULT_SPECIAL_TOKENS;
-  const tokens = [...specials];
-  const inVocab = new Set(tokens);
-  for (const s of merger.alphabet()) if (!inVocab.has(s)) (inVocab.add(s), tokens.push(s));
-  const merges: Merge[] = [];
-  const history: MergeStep[] = [];
-  while (tokens.length < options.vocabSize) {
-    const m = merger.step();
-    if (!m) break;
-    merges.push([m.a, m.b]);
-    if (!inVocab.has(m.token)) (inVocab.add(m.token), tokens.push(m.token));
-    const step: MergeStep = { step: history.length + 1, pair: [m.a, m.b], token: m.token, score: m.score, frequency: m.frequency, vocabSize: tokens.length };
-    history.push(step);
-    options.onStep?.(step);
-  }
+  const { tokens, merges, history } = growVocabulary(merger, specials, options.vocabSize, options.onStep);
 
   const vocab = Vocab.fromTokens(tokens, "trained BPE vocabulary");
   const unk = specials.includes("[UNK]") ? "[UNK]" : undefined;

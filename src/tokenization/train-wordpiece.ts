@@ -7,7 +7,7 @@
  */
 import { BasicTokenizer } from "./basic-tokenizer";
 import { BertTokenizer } from "./bert-tokenizer";
-import { DEFAULT_SPECIAL_TOKENS, MergeStep, PairMerger, Texts, TrainerOptions, checkTrainerOptions, countWords } from "./merge-trainer";
+import { DEFAULT_SPECIAL_TOKENS, MergeStep, PairMerger, Texts, TrainerOptions, checkTrainerOptions, countWords, growVocabulary } from "./merge-trainer";
 import { Merge, Vocab } from "./vocab";
 
 export interface WordPieceTrainerOptions extends TrainerOptions {
@@ -57,20 +57,7 @@ export function trainWordPiece(texts: Texts, options: WordPieceTrainerOptions): 
   for (const t of ["[UNK]", "[CLS]", "[SEP]"]) {
     if (!specials.includes(t)) throw new Error(`trainWordPiece: specialTokens must include ${t} for a BERT tokenizer`);
   }
-  const tokens = [...specials];
-  const inVocab = new Set(tokens);
-  for (const s of merger.alphabet()) if (!inVocab.has(s)) (inVocab.add(s), tokens.push(s));
-  const merges: Merge[] = [];
-  const history: MergeStep[] = [];
-  while (tokens.length < options.vocabSize) {
-    const m = merger.step();
-    if (!m) break;
-    merges.push([m.a, m.b]);
-    if (!inVocab.has(m.token)) (inVocab.add(m.token), tokens.push(m.token));
-    const step: MergeStep = { step: history.length + 1, pair: [m.a, m.b], token: m.token, score: m.score, frequency: m.frequency, vocabSize: tokens.length };
-    history.push(step);
-    options.onStep?.(step);
-  }
+  const { tokens, merges, history } = growVocabulary(merger, specials, options.vocabSize, options.onStep);
   const tokenizer = BertTokenizer.fromVocab(Vocab.fromTokens(tokens, "trained WordPiece vocabulary"), { lowercase });
   return { tokenizer, merges, history };
 }
