@@ -5,7 +5,7 @@
  * an override, a one-question regrade, LMS exports and the class report.
  */
 import assert from "node:assert";
-import { mkdirSync, readFileSync, readdirSync, statSync, utimesSync, writeFileSync, existsSync } from "fs";
+import { mkdirSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync, existsSync } from "fs";
 import path from "path";
 import { parse } from "csv-parse/sync";
 import { formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
@@ -84,6 +84,29 @@ describe("grader: names, CSV text, assignment files and rosters (units)", () => 
     assert.notStrictEqual(lee.student, lee.display);
     assert.strictEqual(skipped.length, 1);
     assert.match(skipped[0].reason, /submission folder "bad\\u0001name" skipped: the name contains control characters/);
+  });
+
+  it("an oversized submission folder is that student's problem only: kept as unreadable with the reason, others read; an oversized file is left out", () => {
+    const root = tmpDir("oversized");
+    put(root, "alice", "hw.ipynb", "{}");
+    put(root, "bob", "hw.ipynb", "{}");
+    // Sparse files: 5 × 45 MB of apparent size (over the 200 MB a folder may hold), no real disk use.
+    for (let i = 0; i < 5; i++) {
+      put(root, "bob", `data-${i}.bin`, "");
+      truncateSync(path.join(root, "bob", `data-${i}.bin`), 45 * 2 ** 20);
+    }
+    put(root, "carol", "hw.ipynb", "{}");
+    put(root, "carol", "huge.bin", "");
+    truncateSync(path.join(root, "carol", "huge.bin"), 60 * 2 ** 20); // one file over 50 MB: skipped, the rest read
+    const skipped: SkippedSubmission[] = [];
+    const subs = readSubmissions(root, (s) => skipped.push(s));
+    assert.deepStrictEqual(skipped, []);
+    assert.deepStrictEqual(subs.map((s) => s.student), ["alice", "bob", "carol"]);
+    const bob = subs.find((s) => s.student === "bob")!;
+    assert.match(bob.unreadable ?? "", /bob: submission is larger than 200 MB/);
+    assert.deepStrictEqual(bob.files, []);
+    assert.deepStrictEqual(subs.find((s) => s.student === "carol")!.files.map((f) => f.path), ["hw.ipynb"]);
+    assert.strictEqual(subs.find((s) => s.student === "alice")!.unreadable, undefined);
   });
 
   it("escapes control characters and lone surrogates: grades.csv text is valid UTF-8 with no controls", () => {

@@ -12,6 +12,7 @@ import { grade } from "../../grader/src/grade";
 import { Gradebook } from "../../grader/src/gradebook";
 import { writeExport } from "../../grader/src/export";
 import { overloadReason } from "../../grader/src/execute";
+import { main } from "../../grader/src/cli";
 import { NOTEBOOK, SOLUTIONS, loadFixture, perfect, removeTmpDirs, tmpDir, withCell, writeSubmission } from "./helpers";
 
 type Row = { submission: string; notebook: string; grade_id: string; points: string; max_points: string; status: string; reason: string };
@@ -68,6 +69,26 @@ describe("grader: infrastructure failures are retried, never graded (injected fo
     } finally {
       book.close();
     }
+  });
+
+  it("bertlab-grader grade --retry-errors (the CLI, end to end) grades again a notebook whose cells errored, and only with the flag", async () => {
+    const dir = tmpDir("retry-errors");
+    const flag = path.join(dir, "dataset-mounted");
+    const { source, release } = await loadFixture();
+    const class2 = path.join(dir, "subs");
+    // q1 errors until the file appears: an error that was the environment's, fixed by the instructor.
+    const flaky = `if (!require("fs").existsSync(${JSON.stringify(flag)})) throw new Error("shared dataset not mounted");\nfunction double(x: number): number {\n  return 2 * x;\n}`;
+    writeSubmission(class2, "ada", withCell(perfect(source, release), "q1-solution", flaky));
+    const out = path.join(dir, "out");
+    const cli = (...extra: string[]) => main(["grade", class2, "--assignment", SOLUTIONS, "--out", out, "--sandbox", "none", "--jobs", "1", "--json", ...extra]);
+    const q1 = () => rowsOf(out).find((r) => r.grade_id === "q1")!;
+    assert.strictEqual(await cli(), 0);
+    assert.strictEqual(q1().status, "error");
+    writeFileSync(flag, "");
+    assert.strictEqual(await cli(), 0);
+    assert.strictEqual(q1().status, "error", "without --retry-errors an errored notebook keeps its grade");
+    assert.strictEqual(await cli("--retry-errors"), 0);
+    assert.deepStrictEqual(rowsOf(out).map((r) => [r.grade_id, r.status, r.points]), [["q1", "passed", "2"], ["q2", "passed", "3"], ["q3", "passed", "1"]]);
   });
 
   it("stores infrastructure_error when the kernel never starts, keeps it out of totals and exports, and grades it on the next run", async () => {
