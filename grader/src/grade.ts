@@ -229,6 +229,17 @@ function inCellOrder(nb: AssignmentNotebook, rows: GradeRow[]): GradeRow[] {
   return [...rows].sort((a, b) => (index.get(a.gradeId) ?? 0) - (index.get(b.gradeId) ?? 0));
 }
 
+/**
+ * The per-cell limit for one notebook: the grader's (`--timeout`, default 60 s), raised to what the
+ * instructor's source declares in its metadata (`bertlab.timeout`, seconds per cell: a notebook that
+ * trains needs more). Only the source counts: a student cannot give their own copy more time.
+ */
+export function notebookTimeoutMs(nb: Pick<AssignmentNotebook, "source">, graderTimeoutMs: number | undefined): number {
+  const base = graderTimeoutMs ?? 60_000;
+  const declared = (nb.source.metadata as { bertlab?: { timeout?: unknown } } | undefined)?.bertlab?.timeout;
+  return typeof declared === "number" && Number.isFinite(declared) && declared > 0 ? Math.max(base, declared * 1000) : base;
+}
+
 /** Runs one notebook; repeats the run while the machine, not the student, is to blame. */
 async function runWithRetries(ctx: Context, sub: Submission, nb: AssignmentNotebook, student: Notebook, notes: string[]): Promise<{ outcome: ExecuteOutcome; restored: ReturnType<typeof restore>; infrastructure: string }> {
   const retries = ctx.opts.retries ?? 3;
@@ -247,7 +258,7 @@ async function runWithRetries(ctx: Context, sub: Submission, nb: AssignmentNoteb
       if (!existsSync(path.join(work, "node_modules"))) symlinkSync(ctx.nodeModules, path.join(work, "node_modules"));
       const restored = restore(nb.source, student, nb.name);
       const sandbox = kernelSandbox(ctx.policy, ctx.wrapper, work);
-      const outcome = await executeGraded(restored.cells, { sandbox, harness: ctx.harness, timeoutMs: ctx.opts.timeoutMs ?? 60_000, kernelPrefix: ctx.opts.kernelPrefix });
+      const outcome = await executeGraded(restored.cells, { sandbox, harness: ctx.harness, timeoutMs: notebookTimeoutMs(nb, ctx.opts.timeoutMs), kernelPrefix: ctx.opts.kernelPrefix });
       const overload = outcome.suspicions.find((x) => x.kind === "overload");
       const why = outcome.infrastructure ?? overload?.reason ?? outcome.suspicions[0]?.reason;
       if (!why) return { outcome, restored, infrastructure: "" };

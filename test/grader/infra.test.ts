@@ -5,10 +5,11 @@
  * once on one class agree.
  */
 import assert from "node:assert";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import path from "path";
 import { parse } from "csv-parse/sync";
-import { grade } from "../../grader/src/grade";
+import { grade, notebookTimeoutMs } from "../../grader/src/grade";
+import { formatNotebook } from "../../src/notebook";
 import { Gradebook } from "../../grader/src/gradebook";
 import { writeExport } from "../../grader/src/export";
 import { overloadReason } from "../../grader/src/execute";
@@ -89,6 +90,26 @@ describe("grader: infrastructure failures are retried, never graded (injected fo
     assert.strictEqual(q1().status, "error", "without --retry-errors an errored notebook keeps its grade");
     assert.strictEqual(await cli("--retry-errors"), 0);
     assert.deepStrictEqual(rowsOf(out).map((r) => [r.grade_id, r.status, r.points]), [["q1", "passed", "2"], ["q2", "passed", "3"], ["q3", "passed", "1"]]);
+  });
+
+  it("gives a notebook the time its instructor's source declares (bertlab.timeout), never what a student's copy declares", async () => {
+    const dir = tmpDir("declared-timeout");
+    const { source, release } = await loadFixture();
+    const slow = withCell(perfect(source, release), "q1-solution", "function double(x: number): number { return 2 * x; }\nawait new Promise((r) => setTimeout(r, 4000));");
+    const class4 = path.join(dir, "subs");
+    writeSubmission(class4, "ada", { ...slow, metadata: { ...slow.metadata, bertlab: { timeout: 600 } } });
+    const statusOf = async (assignment: string, out: string) => {
+      await grade({ submissions: class4, assignment, out, jobs: 1, timeoutMs: 2000, sandbox: "none", quiet: true });
+      return rowsOf(out).find((r) => r.grade_id === "q1")!.status;
+    };
+    assert.strictEqual(await statusOf(SOLUTIONS, path.join(dir, "plain")), "timeout", "the student's own metadata buys no time");
+    const declared = path.join(dir, "solutions");
+    mkdirSync(declared);
+    writeFileSync(path.join(declared, NOTEBOOK), formatNotebook({ ...source, metadata: { ...source.metadata, bertlab: { timeout: 30 } } }));
+    assert.strictEqual(await statusOf(declared, path.join(dir, "declared")), "passed", "the source's 30 s per cell covers the 4 s cell");
+    assert.strictEqual(notebookTimeoutMs({ source: { ...source, metadata: { bertlab: { timeout: 30 } } } }, 2000), 30_000);
+    assert.strictEqual(notebookTimeoutMs({ source: { ...source, metadata: { bertlab: { timeout: 1 } } } }, 60_000), 60_000, "never below the grader's own limit");
+    assert.strictEqual(notebookTimeoutMs({ source: { ...source, metadata: { bertlab: { timeout: "lots" } } } }, 60_000), 60_000);
   });
 
   it("stores infrastructure_error when the kernel never starts, keeps it out of totals and exports, and grades it on the next run", async () => {
