@@ -58,17 +58,29 @@ export async function validate(file: string, opts: { timeoutMs?: number } = {}):
   const hiddenTestsRun = nb.cells.some((cell, i) => isTestCell(cell) && findRegions(sourceLines(cell), MARKERS.beginHidden, MARKERS.endHidden, `${file}, cell ${i}`).length > 0);
   const sum = total(rows);
   const byQuestion = points.map((p) => `${p.gradeId} ${fmt(p.points)}/${fmt(p.maxPoints)}`).join(", ");
-  const summary = [
-    `Points from the tests run here: ${fmt(sum.score)}/${fmt(sum.max)}${byQuestion ? ` (${byQuestion})` : ""}.`,
-    ...(manual.length > 0 ? [`Graded by hand, not scored here: ${manual.map((m) => `${m.gradeId} (${fmt(m.maxPoints)} points)`).join(", ")}.`] : []),
-    hiddenTestsRun
-      ? "Hidden tests: included in this notebook, and run."
-      : "Hidden tests are not run here: the grader runs more tests than this notebook shows, so passing here does not guarantee the points.",
-  ].join("\n");
+  // The Korean edition (metadata bertlab.lang "ko", written by notebooks:build) gets its summary in Korean.
+  const ko = (nb.metadata as { bertlab?: { lang?: string } } | undefined)?.bertlab?.lang === "ko";
+  const summary = (
+    ko
+      ? [
+          `여기서 실행한 테스트로 받은 점수: ${fmt(sum.score)}/${fmt(sum.max)}${byQuestion ? ` (${byQuestion})` : ""}.`,
+          ...(manual.length > 0 ? [`사람이 직접 채점하는 문항(여기서는 점수를 매기지 않아요): ${manual.map((m) => `${m.gradeId} (${fmt(m.maxPoints)}점)`).join(", ")}.`] : []),
+          hiddenTestsRun
+            ? "숨은 테스트(hidden test): 이 노트북에 들어 있어서 함께 실행했어요."
+            : "숨은 테스트(hidden test)는 여기서 실행하지 않아요. 채점할 때는 이 노트북에 보이는 것보다 많은 테스트를 실행하므로, 여기서 통과해도 점수가 보장되지는 않아요.",
+        ]
+      : [
+          `Points from the tests run here: ${fmt(sum.score)}/${fmt(sum.max)}${byQuestion ? ` (${byQuestion})` : ""}.`,
+          ...(manual.length > 0 ? [`Graded by hand, not scored here: ${manual.map((m) => `${m.gradeId} (${fmt(m.maxPoints)} points)`).join(", ")}.`] : []),
+          hiddenTestsRun
+            ? "Hidden tests: included in this notebook, and run."
+            : "Hidden tests are not run here: the grader runs more tests than this notebook shows, so passing here does not guarantee the points.",
+        ]
+  ).join("\n");
   const tables = questions
     .map((q) => {
       const p = points.find((x) => x.gradeId === q.gradeId);
-      const pts = p ? `, ${fmt(p.points)}/${fmt(p.maxPoints)} points` : "";
+      const pts = p ? (ko ? `, ${fmt(p.points)}/${fmt(p.maxPoints)}점` : `, ${fmt(p.points)}/${fmt(p.maxPoints)} points`) : "";
       if (q.tests.length === 0) return `${q.gradeId}: ${q.status}${pts}: ${q.reason}`;
       const [first, ...rest] = renderCheckText({ gradeId: q.gradeId, results: q.tests }).split("\n");
       return [`${first}${pts}`, ...rest].join("\n");

@@ -18,6 +18,28 @@
 // - run the seed's Keras-style code in TypeScript: three `tf.input`s with `SEQ_LEN = 10`, `bertLayer.apply`, and
 //   the shapes of `pooled_output` and `sequence_output`.
 
+// %% [markdown] lang=ko
+// # 03 · BERT의 세 가지 입력
+//
+// 레슨 02에서는 텍스트를 토큰으로 바꿨어요. 하지만 BERT에는 토큰 목록만으로는 부족해요. 예제 하나하나가 길이가
+// 고정된 정수 세 줄이 되어야 해요. 원래 강의(seed)의 표현으로는(그리고 TF-Hub BERT 레이어의 이름으로는) 다음과 같아요.
+//
+// - `input_word_ids`: 토큰의 입력 ID(input ids)예요. `[CLS]`로 시작하고, 각 세그먼트(segment) 뒤에 `[SEP]`가 와요.
+// - `segment_ids`: 세그먼트 ID(segment ids)예요. 문장 A의 토큰에는 0, 문장 B의 토큰에는 1이에요.
+// - `input_mask`: 입력 마스크(input mask)예요. 실제 토큰에는 1, 패딩(padding)에는 0이에요. 패딩은 "which
+//   self-attention ignores"(셀프 어텐션(self-attention)이 무시하는 부분)예요.
+//
+// **학습 목표**
+//
+// - 문장 하나와 문장 쌍(sentence pair)에 대해 세 입력을 직접 만들고, `BertTokenizer.encode`의 결과와 맞춰 볼 수
+//   있습니다.
+// - 배치(batch)에 패딩과 자르기(truncation)를 적용하고(`max_length` 대 `longest`, `longest_first` 대 `only_second`),
+//   색으로 구분한 토큰 표를 읽을 수 있습니다.
+// - 패딩을 마스크하지 않으면 무엇이 잘못되는지 보여 주고, BERT의 `input_mask`(1 = 어텐션(attention) 대상), PyTorch의
+//   `key_padding_mask`(true = 무시), 그리고 −10000을 더하는 덧셈 형태 사이를 서로 변환할 수 있습니다.
+// - 원래 강의의 Keras 스타일 코드를 TypeScript로 실행할 수 있습니다. `SEQ_LEN = 10`인 `tf.input` 세 개,
+//   `bertLayer.apply`, 그리고 `pooled_output`과 `sequence_output`의 모양(shape)을 다룹니다.
+
 // %%
 import assert from "node:assert";
 import * as fs from "node:fs";
@@ -32,6 +54,16 @@ import { BertTokenizer, BertKerasLayer, BertModel, bertConfig, additiveAttention
 // BPE merges written with WordPiece's `##` marks, then tokenized by greedy longest-match as BERT does. (That is
 // also how Hugging Face's `WordPieceTrainer` works: it runs BPE. Lesson 02's likelihood-score trainer keeps more
 // rare pieces and splits common English words more.) Everything below works the same with either tokenizer.
+
+// %% [markdown] lang=ko
+// ## 토크나이저
+//
+// 이 체크아웃에 코스와 함께 제공되는 체크포인트(checkpoint, `models/bertlab-mini`)가 있으면 그 토크나이저(tokenizer)를
+// 써요. 없으면 코스의 영어·한국어 말뭉치(corpus)로 8,000 조각짜리 대소문자 구분(cased) 어휘 집합(vocabulary)을
+// 학습해요(몇 초 걸려요). WordPiece의 `##` 표시로 적은 BPE 병합(merge)을 학습하고, BERT처럼 탐욕적 최장 일치(greedy
+// longest-match)로 토큰화해요. (Hugging Face의 `WordPieceTrainer`도 이렇게 동작해요. 내부에서 BPE를 돌리거든요.
+// 레슨 02의 가능도 점수(likelihood score) 학습기는 드문 조각을 더 많이 남기고, 흔한 영어 단어를 더 잘게 쪼개요.)
+// 아래 내용은 어느 토크나이저를 쓰든 똑같이 동작해요.
 
 // %%
 const shippedDir = "../models/bertlab-mini";
@@ -49,6 +81,15 @@ const special = Object.fromEntries(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"
 // `[SEP]` and 0 on the padding.
 //
 // **Predict:** how many `[PAD]` tokens will "The bank opens at nine." get?
+
+// %% [markdown] lang=ko
+// ## 1. 문장 하나, 직접 만들기
+//
+// `SEQ_LEN = 10`일 때 문장 하나를 만드는 레시피는 이래요.
+// `[CLS]` + 문장의 토큰들 + `[SEP]`, 그다음 길이가 10이 될 때까지 `[PAD]`를 채워요. 세그먼트 ID는 모두 0이에요.
+// 마스크는 `[SEP]`까지 1이고 패딩에서는 0이에요.
+//
+// **예측해 보세요:** "The bank opens at nine."(은행은 9시에 문을 열어요)에는 `[PAD]` 토큰이 몇 개 붙을까요?
 
 // %%
 const SEQ_LEN = 10;
@@ -72,6 +113,10 @@ single
 // The library does the same in one call. The next cell stops with an error if the hand-built rows differ from
 // `BertTokenizer.encode`.
 
+// %% [markdown] lang=ko
+// 라이브러리는 같은 일을 호출 한 번으로 해요. 직접 만든 줄이 `BertTokenizer.encode`의 결과와 다르면 다음 셀은
+// 오류를 내며 멈춰요.
+
 // %%
 const singleLib = tokenizer.encode(sentenceA, null, { maxLength: SEQ_LEN, padding: "max_length" });
 assert.deepStrictEqual(singleLib.tokens, single.tokens);
@@ -86,7 +131,16 @@ assert.deepStrictEqual(singleLib.inputMask, single.inputMask);
 // Next-sentence prediction, question answering and sentence-pair classification all give BERT two texts at once.
 // They are packed into one sequence and told apart in two ways: the `[SEP]` between them, and the segment ids, which
 // add a learned *segment embedding* (A or B) to every token. The first `[SEP]` belongs to A (segment 0), the last
-// to B (segment 1). A Korean pair shows it best:
+// to B (segment 1). A Korean request paired with its English translation shows it best:
+
+// %% [markdown] lang=ko
+// ## 2. 문장 쌍: `[CLS] A [SEP] B [SEP]`
+//
+// 다음 문장 예측(next-sentence prediction), 질의응답(question answering), 문장 쌍 분류(sentence-pair classification)는
+// 모두 BERT에 텍스트 두 개를 한꺼번에 줘요. 두 텍스트는 시퀀스 하나로 묶이고, 두 가지 방법으로 구별돼요. 하나는 둘
+// 사이의 `[SEP]`이고, 다른 하나는 세그먼트 ID예요. 세그먼트 ID는 모든 토큰에 학습된 *세그먼트 임베딩*(*segment
+// embedding*, A 또는 B)을 더해요. 첫 번째 `[SEP]`는 A에(세그먼트 0), 마지막 `[SEP]`는 B에(세그먼트 1) 속해요.
+// 한국어 요청과 그 영어 번역을 한 쌍으로 묶어 보면 가장 잘 드러나요.
 
 // %%
 const pairA = "내일 아침 7시에 알람 맞춰 줘.";
@@ -122,6 +176,21 @@ display(tokenTable({ tokens: pair.tokens, inputIds: pair.inputIds, segmentIds: p
 // **Predict:** with `maxLength` 11 (8 tokens for the texts, after `[CLS]`, `[SEP]`, `[SEP]`), how many tokens do
 // A and B each keep under `longest_first`?
 
+// %% [markdown] lang=ko
+// ## 3. 패딩과 자르기
+//
+// 배치는 텐서(tensor) 하나라서 모든 줄의 길이가 같아야 해요. 패딩 전략은 두 가지예요.
+//
+// - `"max_length"`: 모든 줄을 고정된 `maxLength`까지 패딩해요(`SEQ_LEN`이 고정된 Keras 모델에 필요한 방식이에요).
+// - `"longest"`: 이 배치에서 가장 긴 줄에 맞춰 패딩해요(짧은 배치에서는 낭비되는 계산이 줄어요).
+//
+// 그리고 쌍이 너무 길면, *자르기*(*truncation*)가 어느 텍스트에서 토큰을 덜어 낼지 정해요. `"longest_first"`(기본값)는
+// 원래 BERT의 `_truncate_seq_pair`처럼 더 긴 텍스트부터 한 번에 한 토큰씩 잘라요. `"only_second"`는 텍스트 B만
+// 잘라요(A가 통째로 남겨 둬야 하는 질문일 때 유용해요).
+//
+// **예측해 보세요:** `maxLength`가 11이면(`[CLS]`, `[SEP]`, `[SEP]`를 빼고 텍스트에 8 토큰), `longest_first`에서
+// A와 B는 각각 몇 토큰을 남길까요?
+
 // %%
 const longA = "I lost my debit card yesterday evening near the station.";
 const longB = "Please block it.";
@@ -155,6 +224,15 @@ const onlySecond = (() => {
 //
 // Now a batch, padded both ways:
 
+// %% [markdown] lang=ko
+// `only_second`는 여기서 도움이 안 돼요. B는 이미 짧고 B를 전부 지워도 충분하지 않아서, 라이브러리는 깨진 쌍을
+// 조용히 만들어 내는 대신 메시지와 함께 거부해요. (bertlab은 Hugging Face의 `tokenizers`와 정확히 같은 방식으로
+// 잘라요. 두 텍스트가 모두 토큰 예산(budget)의 절반보다 길고 예산이 홀수이면, HF는 남는 토큰 하나를 더 긴 텍스트에
+// 주고 원래 BERT의 반복문은 A에 줘요. 여기처럼 예산이 짝수이면 두 규칙은 항상 일치하고, 위의 `assert`가 그것을
+// 확인했어요.)
+//
+// 이제 배치 하나를 두 가지 방식으로 패딩해 봐요.
+
 // %%
 const batchTexts = ["Hi!", "What's the weather like in Busan this weekend?", "주말에 부산 날씨 어때?"];
 const byMax = tokenizer.encodeBatch(batchTexts, { maxLength: 16, padding: "max_length", truncation: "longest_first" });
@@ -174,6 +252,16 @@ display(tokenTable({ tokens: row0.tokens, inputIds: row0.inputIds, segmentIds: r
 // all-ones mask (the mistake); padded with the proper mask.
 //
 // **Predict:** which of the two padded versions gives the same vectors for the real tokens as the unpadded one?
+
+// %% [markdown] lang=ko
+// ## 4. `input_mask`가 중요한 이유: 실패부터 보기
+//
+// 패딩은 입력을 바꿔요. 어느 위치가 패딩인지 모델에 알려 주지 않으면, 실제 토큰들이 `[PAD]`에 어텐션하고 그 출력이
+// 달라져요. 작은 BERT(2층, 은닉 크기(hidden size) 128, 고정된 시드(seed)로 무작위 초기화: 여기서 핵심은 의미가 아니라
+// 산술이에요)를 가져와 "Hi!"를 세 가지로 인코딩해요. 패딩 없이, 모두 1인 마스크로 패딩해서(실수), 그리고 올바른
+// 마스크로 패딩해서요.
+//
+// **예측해 보세요:** 패딩한 두 버전 중 어느 쪽이 실제 토큰에 대해 패딩하지 않은 버전과 같은 벡터를 낼까요?
 
 // %%
 const smallConfig = bertConfig("tiny", { vocabSize: tokenizer.vocabSize });
@@ -213,6 +301,26 @@ const withMask = await realRows(padded.inputIds, padded.inputMask);
 // bertlab turns `input_mask` into the additive form with `additiveAttentionMask`. The cell checks our one-liner
 // against it.
 
+// %% [markdown] lang=ko
+// 마스크가 없으면 실제 토큰들의 텍스트는 그대로인데도 그 벡터가 움직여요(위의 첫 번째 차이). 마스크가 있으면 차이는
+// 부동소수점 잡음(floating-point noise) 수준이에요(마스크는 −∞가 아니라 −10000을 더하는 방식이라서, 패딩에는 약
+// e^−10000 ≈ 0의 가중치가 남아요). 이것이 Hugging Face 코스 2장과 transformers#278에 나오는 고전적인 버그예요.
+// 배치로 한 예측과 하나씩 한 예측이 서로 달라요.
+//
+// ## 5. 마스크 극성(polarity): 하나의 사실, 세 가지 관례
+//
+// 같은 정보를 세 가지 방식으로 쓰는데, 이것들을 뒤섞는 것이 가장 많이 보고되는 혼동이에요
+// (x-transformers#164).
+//
+// | 관례 | 실제 토큰 | 패딩 |
+// |---|---|---|
+// | BERT `input_mask` / HF `attention_mask` | 1 | 0 |
+// | PyTorch `key_padding_mask` | `false` | `true` (= 무시) |
+// | 덧셈 마스크(additive mask), 소프트맥스(softmax) 전에 어텐션 점수에 더함 | 0 | −10000 (또는 −∞) |
+//
+// bertlab은 `additiveAttentionMask`로 `input_mask`를 덧셈 형태로 바꿔요. 셀은 우리가 쓴 한 줄짜리 코드를 그 결과와
+// 맞춰 봐요.
+
 // %%
 const maskRow = padded.inputMask;
 const keyPaddingMask = maskRow.map((m) => m === 0);
@@ -225,6 +333,10 @@ assert.deepStrictEqual(additiveLibRow.map((v) => (v === 0 ? 0 : v)), additiveByH
 
 // %% [markdown]
 // Every query may look at every real key, and no query may look at a padding key. As a query × key matrix:
+
+// %% [markdown] lang=ko
+// 모든 쿼리(query)는 모든 실제 키(key)를 볼 수 있고, 어떤 쿼리도 패딩 키는 볼 수 없어요. 쿼리 × 키 행렬로 나타내면
+// 이래요.
 
 // %%
 const attendable = maskRow.map(() => maskRow.map((k) => k));
@@ -239,6 +351,16 @@ display(maskHeatmap(attendable, { tokens: padded.tokens, title: `Which keys each
 // Self-attention by itself does not know word order. BERT adds a learned **position embedding** (one vector per
 // position, up to 512) and a **segment embedding** (one vector for A, one for B) to each token embedding. These are
 // the tables of our small model, and the row each input row selects:
+
+// %% [markdown] lang=ko
+// 패딩 *행*(쿼리)도 여전히 무언가를 계산해요. 그 출력은 뒤에서 아무것도 읽지 않는 쓰레기 값이에요. 중요한 것은
+// *열*뿐이에요.
+//
+// ## 6. 위치, 세그먼트, 임베딩 테이블
+//
+// 셀프 어텐션은 그 자체로는 단어 순서를 알지 못해요. 그래서 BERT는 각 토큰 임베딩(embedding)에 학습된 **위치
+// 임베딩**(**position embedding**, 위치마다 벡터 하나, 최대 512개)과 **세그먼트 임베딩**(A에 벡터 하나, B에 벡터 하나)을
+// 더해요. 아래는 우리 작은 모델의 테이블들과, 각 입력 줄이 테이블에서 고르는 행이에요.
 
 // %%
 const embeddingShapes = Object.fromEntries([...smallBert.namedWeights].filter(([n]) => n.startsWith("embeddings.") && n.endsWith("embeddings.weight")).map(([n, v]) => [n, v.shape]));
@@ -268,6 +390,30 @@ const embeddingShapes = Object.fromEntries([...smallBert.namedWeights].filter(([
 // **Predict:** what are the shapes of `pooledOutput` and `sequenceOutput`? (The seed, with bert-base, printed
 // `[batch, 768]` and `[batch, SEQ_LEN, 768]`; this model's hidden size is printed below.)
 
+// %% [markdown] lang=ko
+// (여기서 토큰 테이블은 [hidden, vocab]으로 저장되어 있어요. 체크포인트의 [vocab, hidden]을 전치(transpose)한
+// 모양인데, 출력층이 전치 없이 재사용할 수 있도록 한 bertlab의 레이아웃(layout)이에요.) 첫 번째 층의 입력은
+// 토큰 + 위치 + 세그먼트의 합에 LayerNorm을 적용한 것이에요. 레슨 04에서 이것을 직접 만들어요.
+//
+// ## 7. 원래 강의의 Keras 코드를 TypeScript로
+//
+// 원래 강의는 TF-Hub의 `bert_layer`로 모델을 이렇게 만들었어요.
+//
+// ```python
+// input_word_ids = tf.keras.layers.Input(shape=(SEQ_LEN,), dtype=tf.int32, name="input_word_ids")
+// input_mask     = tf.keras.layers.Input(shape=(SEQ_LEN,), dtype=tf.int32, name="input_mask")
+// segment_ids    = tf.keras.layers.Input(shape=(SEQ_LEN,), dtype=tf.int32, name="segment_ids")
+// pooled_output, sequence_output = bert_layer([input_word_ids, input_mask, segment_ids])
+// ```
+//
+// bertlab의 `BertKerasLayer`는 같은 방식으로 쓰는 TensorFlow.js 레이어예요(원래 강의의 `bert_layer`에 해당해요.
+// bertlab이 이것을 `BertLayer`라고 부르지 않는 이유는, Hugging Face 코드에서 그 이름이 인코더 층 *하나*를 가리키기
+// 때문이에요. 그 층은 레슨 04에서 만들어요). 같은 작은 설정(config)으로 만들어요(**무작위 초기화**: 이 레슨에서
+// 중요한 것은 모양이에요. 실제 가중치는 `BertKerasLayer.fromPretrained(dir)`로 불러와요).
+//
+// **예측해 보세요:** `pooledOutput`과 `sequenceOutput`의 모양은 무엇일까요? (원래 강의는 bert-base로
+// `[batch, 768]`과 `[batch, SEQ_LEN, 768]`을 출력했어요. 이 모델의 은닉 크기는 아래에 출력돼요.)
+
 // %%
 const inputWordIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_word_ids" });
 const inputMask = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_mask" });
@@ -278,7 +424,13 @@ const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask,
 
 // %% [markdown]
 // `null` is the batch dimension, unknown until data arrives. Wrap it in a model and run a real batch of two
-// sentences, encoded to `SEQ_LEN` by the tokenizer (`toTensors` names the tensors as the Keras inputs are named):
+// examples, one sentence and one pair, encoded to `SEQ_LEN` by the tokenizer (`toTensors` names the tensors as the
+// Keras inputs are named):
+
+// %% [markdown] lang=ko
+// `null`은 배치 차원이에요. 데이터가 들어오기 전까지는 크기를 알 수 없어요. 이것을 모델로 감싸고, 토크나이저로
+// `SEQ_LEN`에 맞춰 인코딩한 예제 두 개(문장 하나와 문장 쌍 하나)짜리 실제 배치를 돌려 봐요(`toTensors`는 텐서
+// 이름을 Keras 입력의 이름과 똑같이 붙여요).
 
 // %%
 const kerasModel = tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs: [pooledOutput, sequenceOutput] });
@@ -292,6 +444,13 @@ const [pooledValues, sequenceValues] = kerasModel.predict([kerasBatch.inputWordI
 // A frequent confusion: `pooled_output` is **not** row 0 of `sequence_output`. It is that row passed through one
 // more dense layer and `tanh` (trained by next-sentence prediction). The cell computes it by hand from the
 // layer's own weights and compares.
+
+// %% [markdown] lang=ko
+// ### `pooledOutput`은 `[CLS]` 벡터가 아니에요
+//
+// 흔히 헷갈리는 점이 있어요. `pooled_output`은 `sequence_output`의 0번 행이 **아니에요**. 그 행을 밀집층(dense
+// layer) 하나와 `tanh`에 한 번 더 통과시킨 것이에요(다음 문장 예측으로 학습돼요). 셀은 레이어 자신의 가중치로
+// 이것을 직접 계산해서 비교해요.
 
 // %%
 const layerWeight = (name: string) => {
@@ -321,7 +480,7 @@ smallBert.dispose();
 //   1 for B) and `input_mask` (1 for tokens, 0 for padding). You built all three by hand and matched
 //   `BertTokenizer.encode`.
 // - Pad with `"max_length"` for a fixed `SEQ_LEN`, or `"longest"` per batch; truncate pairs with `longest_first`
-//   (or `only_first` / `only_second` when one text must stay whole).
+//   (or `only_second` when text A must stay whole, `only_first` when B must).
 // - Without `input_mask`, padding changes the real tokens' outputs. The mask has three spellings: 1/0
 //   (BERT), `false`/`true` (PyTorch `key_padding_mask`), 0/−10000 (added to the scores).
 // - Position and segment embeddings are added to the token embeddings. Order comes only from the position
@@ -330,3 +489,20 @@ smallBert.dispose();
 //   [batch, SEQ_LEN, hidden]; `pooledOutput` = tanh(dense(`[CLS]`)), not the raw `[CLS]` vector.
 //
 // **Exercises:** `exercises/03-bert-inputs.ipynb`. **Next:** lesson 04 opens the encoder layer by layer.
+
+// %% [markdown] lang=ko
+// ## 요약
+//
+// - BERT는 예제마다 세 줄을 받습니다. `input_word_ids`(`[CLS]` … `[SEP]` … `[SEP]`), `segment_ids`(A는 0,
+//   B는 1), `input_mask`(토큰은 1, 패딩은 0)입니다. 세 가지를 모두 직접 만들고 `BertTokenizer.encode`의 결과와
+//   일치시켰습니다.
+// - 고정된 `SEQ_LEN`에는 `"max_length"`로, 배치마다 맞추려면 `"longest"`로 패딩합니다. 쌍은 `longest_first`로
+//   자릅니다(텍스트 A를 통째로 남겨야 하면 `only_second`, B를 남겨야 하면 `only_first`).
+// - `input_mask`가 없으면 패딩이 실제 토큰의 출력을 바꿉니다. 마스크를 적는 방식은 세 가지입니다. 1/0
+//   (BERT), `false`/`true`(PyTorch `key_padding_mask`), 0/−10000(점수에 더함).
+// - 위치 임베딩과 세그먼트 임베딩은 토큰 임베딩에 더해집니다. 순서 정보는 위치 임베딩에서만 오고, 토큰이 어느
+//   문장에 속하는지는 세그먼트 임베딩과 두 텍스트 사이의 `[SEP]`에서 옵니다.
+// - `bertLayer.apply([ids, mask, segments])`는 `pooledOutput` [batch, hidden]과 `sequenceOutput`
+//   [batch, SEQ_LEN, hidden]을 줍니다. `pooledOutput`은 날것의 `[CLS]` 벡터가 아니라 tanh(dense(`[CLS]`))입니다.
+//
+// **연습 문제:** `exercises/03-bert-inputs.ipynb`. **다음:** 레슨 04에서는 인코더를 층별로 열어 봅니다.

@@ -85,7 +85,7 @@ const vocab = pretrainingVocab(tokenizer);
 // %% [markdown]
 // ## 1. Next sentence prediction pairs
 //
-// > "Specifically, when choosing the sentences A and B for each pretraining example, 50% of the time B is the actual
+// > "Specifically, when choosing the sentences A and B for each pre-training example, 50% of the time B is the actual
 // > next sentence that follows A (labeled as IsNext), and 50% of the time it is a random sentence from the corpus
 // > (labeled as NotNext)." (§3.1)
 //
@@ -96,7 +96,7 @@ const vocab = pretrainingVocab(tokenizer);
 // %% [markdown] lang=ko
 // ## 1. 다음 문장 예측 쌍
 //
-// > "Specifically, when choosing the sentences A and B for each pretraining example, 50% of the time B is the actual
+// > "Specifically, when choosing the sentences A and B for each pre-training example, 50% of the time B is the actual
 // > next sentence that follows A (labeled as IsNext), and 50% of the time it is a random sentence from the corpus
 // > (labeled as NotNext)." (§3.1)
 // >
@@ -226,6 +226,49 @@ showBarChart({
   valueTitle: "share of chosen positions",
   valueFormat: ".1%",
 });
+
+// %% [markdown]
+// ### Static or dynamic masks, and is NSP needed? (RoBERTa)
+//
+// Google's `create_pretraining_data.py` draws the masks once, when it writes the training files; to see more than one
+// mask per sequence it writes the data several times (`dupe_factor`, 10 by default). RoBERTa (Liu et al. 2019, §4.1)
+// describes the result: "each training sequence was seen with the same mask four times during training" (10 copies
+// over 40 epochs). RoBERTa draws a fresh mask every time a sequence is fed to the model, *dynamic masking*, and found it
+// "comparable or slightly better" than static masking. bertlab masks dynamically, as `pretrain` does for every batch.
+// The cell masks one pair three times, once with a mask fixed in advance and once with a new draw per epoch:
+
+// %% [markdown] lang=ko
+// ### 정적 마스크와 동적 마스크, 그리고 NSP는 꼭 필요할까요? (RoBERTa)
+//
+// Google의 `create_pretraining_data.py`는 학습 파일을 쓸 때 마스크를 한 번만 뽑아요. 시퀀스마다 마스크를 여러 개 보게
+// 하려고 데이터를 여러 번 써요(`dupe_factor`, 기본값 10). RoBERTa(Liu et al. 2019, §4.1)는 그 결과를 이렇게
+// 설명해요. "each training sequence was seen with the same mask four times during training"(학습하는 동안 각 시퀀스가
+// 같은 마스크로 네 번 보였다: 40 에포크 동안 10벌). RoBERTa는 시퀀스를 모델에 넣을 때마다 마스크를 새로 뽑는
+// *동적 마스킹*(dynamic masking)을 썼고, 정적 마스킹과 "comparable or slightly better"(비슷하거나 조금 낫다)였다고
+// 보고했어요. bertlab도 `pretrain`이 배치마다 마스크를 새로 뽑는 동적 마스킹을 해요. 다음 셀은 쌍 하나를 세 번
+// 마스킹해요. 한 번은 미리 정해 둔 마스크로, 한 번은 에포크마다 새로 뽑은 마스크로요.
+
+// %%
+const onePair = buildPairInput(pairs[0], clsId, sepId).inputIds;
+const fixedInAdvance = maskTokens(onePair, vocab, new Random(3)).positions;
+const dynamicRng = new Random(3);
+const perEpoch = [1, 2, 3].map(() => maskTokens(onePair, vocab, dynamicRng).positions);
+({ staticMask: [1, 2, 3].map((epoch) => `epoch ${epoch}: ${fixedInAdvance.join(" ")}`), dynamicMask: perEpoch.map((p, i) => `epoch ${i + 1}: ${p.join(" ")}`) })
+
+// %% [markdown]
+// RoBERTa also tested NSP (§4.2). Packing full sentences, even across documents, and dropping the NSP loss "matches or
+// slightly improves downstream task performance" compared with BERT's sentence pairs and NSP. Later models followed:
+// RoBERTa has no NSP, and ALBERT replaced it with sentence-order prediction. This course keeps NSP because BERT and
+// the lecture it follows have it, and because its pairs teach `segment_ids`; lesson 01 shows how little the shipped
+// checkpoint's NSP head knows.
+
+// %% [markdown] lang=ko
+// RoBERTa는 NSP도 시험했어요(§4.2). 문서 경계를 넘어서라도 온전한 문장들로 시퀀스를 채우고 NSP 손실을 빼면, BERT의
+// 문장 쌍과 NSP를 쓸 때보다 "matches or slightly improves downstream task performance"(다운스트림 과제 성능이 같거나
+// 조금 좋아진다)였어요. 이후 모델들도 이를 따랐어요. RoBERTa에는 NSP가 없고, ALBERT는 NSP를 문장 순서
+// 예측(sentence-order prediction)으로 바꿨어요. 이 코스는 BERT와 이 코스가 따르는 강의에 NSP가 있고, 그 쌍이
+// `segment_ids`를 가르쳐 주기 때문에 NSP를 남겨 두었어요. 함께 제공되는 체크포인트의 NSP 헤드가 얼마나 아는 것이
+// 적은지는 레슨 01에서 볼 수 있어요.
 
 // %% [markdown]
 // The shares land close to 80/10/10. (A random draw can pick the very token that was there, which then counts as

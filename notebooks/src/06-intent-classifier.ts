@@ -191,6 +191,46 @@ console.log(`accuracy: equal to the library within 1e-12 (${myAccuracy.toFixed(4
 ({ untrainedValAccuracy: +myAccuracy.toFixed(4), chance: +(1 / numIntents).toFixed(4) });
 
 // %% [markdown]
+// ### Logits or probabilities?
+//
+// The seed calls this model's output `logits`, but a dense layer with `activation: "softmax"` outputs
+// **probabilities**: every row is positive and sums to 1. The *logits* are the scores before the softmax, the dense
+// layer's `pooled · W + b`; `softmax(logits)` gives the probabilities, and both pick the same intent, because the
+// softmax keeps their order. Which one a loss wants matters: Keras's `sparseCategoricalCrossentropy` below takes
+// probabilities (the seed's `from_logits=False`), while PyTorch's `CrossEntropyLoss` and Hugging Face's models work on
+// logits. **Predict:** what do the rows of `model.predict` sum to? The cell recomputes the logits from the dense
+// layer's own weights and checks all three claims on five validation utterances.
+
+// %% [markdown] lang=ko
+// ### 로짓인가요, 확률인가요?
+//
+// 원래 강의는 이 모델의 출력을 `logits`라고 부르지만, `activation: "softmax"`인 밀집층이 내놓는 것은
+// **확률**(probability)이에요. 각 행의 값은 모두 양수이고 합이 1이에요. *로짓*(logit)은 소프트맥스를 거치기 전의
+// 점수, 즉 밀집층의 `pooled · W + b`예요. `softmax(logits)`를 하면 확률이 되고, 소프트맥스는 값의 순서를 바꾸지 않으니
+// 둘은 같은 의도를 골라요. 손실 함수가 어느 쪽을 받는지는 중요해요. 아래에서 쓰는 Keras의
+// `sparseCategoricalCrossentropy`는 확률을 받고(원래 강의의 `from_logits=False`), PyTorch의 `CrossEntropyLoss`와
+// Hugging Face의 모델은 로짓을 다뤄요. **예측해 보세요:** `model.predict`의 각 행을 더하면 얼마일까요? 다음 셀은
+// 밀집층의 가중치로 로짓을 다시 계산해서, 검증 발화 다섯 개로 세 가지 주장을 모두 확인해요.
+
+// %%
+const pooledModel = tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs: pooledOutput });
+const logitsCheck = tf.tidy(() => {
+  const rows = [valX.inputIds, valX.inputMask, valX.segmentIds].map((t) => t.slice([0, 0], [5, SEQ_LEN]));
+  const [kernel, bias] = model.getLayer("intent").getWeights();
+  const logits = (pooledModel.predict(rows) as tf.Tensor2D).matMul(kernel).add(bias);
+  const probs = model.predict(rows) as tf.Tensor2D;
+  return {
+    firstLogits: Array.from(logits.slice([0, 0], [1, 4]).dataSync()).map((v) => +v.toFixed(3)),
+    firstProbabilities: Array.from(probs.slice([0, 0], [1, 4]).dataSync()).map((v) => +v.toFixed(4)),
+    rowSums: Array.from(probs.sum(1).dataSync()).map((v) => +v.toFixed(5)),
+    softmaxOfLogitsVsOutput: tf.max(tf.abs(tf.sub(tf.softmax(logits), probs))).dataSync()[0],
+    sameIntent: Array.from(logits.argMax(-1).dataSync()).every((id, i) => id === probs.argMax(-1).dataSync()[i]),
+  };
+});
+if (!(logitsCheck.softmaxOfLogitsVsOutput < 1e-5) || !logitsCheck.sameIntent) throw new Error(`softmax(logits) should equal the output: ${JSON.stringify(logitsCheck)}`);
+logitsCheck
+
+// %% [markdown]
 // ## 6. Compile and fit
 //
 // The paper fine-tunes for "2 to 4 epochs" with Adam and a small learning rate (its grid, 5e-5, 3e-5 or 2e-5, is the

@@ -339,6 +339,13 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
       assert.equal(result.points.length, result.questions.length);
       assert.match(result.report, /Points from the tests run here: 0\/\d+ \(q1 0\//);
       assert.match(result.report, /Hidden tests are not run here: the grader runs more tests than this notebook shows/);
+      // The Korean edition's copy (metadata bertlab.lang "ko") gets the summary in Korean.
+      const koFile = path.join(dir, "ko.ipynb");
+      writeFileSync(koFile, formatNotebook({ ...release, metadata: { ...release.metadata, bertlab: { lang: "ko" } } }));
+      const koResult = await validate(koFile);
+      assert.match(koResult.report, /여기서 실행한 테스트로 받은 점수: 0\/\d+ \(q1 0\//);
+      assert.match(koResult.report, /숨은 테스트\(hidden test\)는 여기서 실행하지 않아요/);
+      assert.match(koResult.report, /, 0\/2점/);
       const perfectFile = path.join(dir, "perfect.ipynb");
       writeFileSync(perfectFile, formatNotebook(perfect(source, release)));
       const full = await validate(perfectFile);

@@ -104,3 +104,32 @@ describe("build-notebooks: two editions from one source (lang=ko twins)", () => 
     assert.throws(() => parseSource(["// %% [markdown] lang=fr", "// x"].join("\n"), "d.ipynb", false), /lang=fr is not an edition/);
   });
 });
+
+describe("the Korean edition of the lessons (issue 19)", () => {
+  const fs = require("node:fs") as typeof import("node:fs");
+  const path = require("node:path") as typeof import("node:path");
+  const root = path.resolve(__dirname, "../..");
+  const lessons = fs.readdirSync(path.join(root, "notebooks/src")).filter((f) => /^\d\d-.*\.ts$/.test(f)).sort();
+
+  it("every lesson has a Korean edition, and every English markdown cell a Korean twin", () => {
+    assert.ok(lessons.length >= 6, `found ${lessons.length} lesson sources`);
+    for (const f of lessons) {
+      const text = fs.readFileSync(path.join(root, "notebooks/src", f), "utf8");
+      assert.deepEqual(missingKoreanTwins(text), [], `${f}: markdown cells without a Korean twin (source lines)`);
+      assert.ok(fs.existsSync(path.join(root, "notebooks/ko", f.replace(/\.ts$/, ".ipynb"))), `notebooks/ko/${f.replace(/\.ts$/, ".ipynb")} is built`);
+    }
+  });
+
+  it("the two editions share every code cell, and the Korean one's prose is Korean", () => {
+    for (const f of lessons) {
+      const text = fs.readFileSync(path.join(root, "notebooks/src", f), "utf8");
+      const en = parseSource(text, f, false, "en");
+      const ko = parseSource(text, f, false, "ko");
+      assert.equal(ko.cells.length, en.cells.length, f);
+      en.cells.forEach((cell, i) => {
+        if (cell.cell_type === "code") assert.equal(cellSource(ko.cells[i]), cellSource(cell), `${f}, code cell ${i}`);
+        else assert.match(cellSource(ko.cells[i]), /[\uac00-\ud7a3]/, `${f}, markdown cell ${i} has no Hangul`);
+      });
+    }
+  });
+});
