@@ -463,7 +463,8 @@ pretrained?.dispose();
 //   2-4 epochs and at most an hour on one Cloud TPU (4 chips), 4 chip-hours. Only the output layer changes between
 //   tasks.
 //
-// **Exercises:** `exercises/01-bert-concepts.ipynb` (attention masks, the 80/10/10 rule, NSP pairs).
+// **Exercises:** `exercises/01-bert-concepts.ipynb` (a prefix-LM attention mask, whole-word masking, one answer in
+// words).
 // **Next:** `02-tokenization.ipynb`: where the tokens come from.
 
 // %% [markdown] lang=ko
@@ -479,5 +480,5 @@ pretrained?.dispose();
 //   미세조정은 2~4 에포크, Cloud TPU 하나(칩 4개)로 최대 1시간, 즉 4 칩-시간이 걸립니다. 과제가 바뀔 때 바뀌는 것은
 //   출력층뿐입니다.
 //
-// **연습 문제:** `exercises/01-bert-concepts.ipynb` (어텐션 마스크, 80/10/10 규칙, NSP 쌍).
+// **연습 문제:** `exercises/01-bert-concepts.ipynb` (프리픽스 LM 어텐션 마스크, 전체 단어 마스킹, 글로 답하는 문항 하나).
 // **다음:** `02-tokenization.ipynb`: 토큰이 어디서 오는지 알아봅니다.

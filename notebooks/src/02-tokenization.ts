@@ -655,8 +655,8 @@ if (uncasedFile && mbertFile) {
 // - One vocabulary can hold Korean, Japanese and English. An *uncased* vocabulary decomposes Hangul into jamo and
 //   drops Japanese voicing marks: for Korean, use a cased model (or a Korean one).
 //
-// **Exercises:** `exercises/02-tokenization.ipynb` (one BPE merge step, WordPiece pair scores, greedy longest
-// match, the `[UNK]` rate). **Next:** `03-bert-inputs.ipynb` turns token lists into BERT's three inputs.
+// **Exercises:** `exercises/02-tokenization.ipynb` (BPE with a different tie-break, longest-match-first with
+// offsets, one answer in words). **Next:** `03-bert-inputs.ipynb` turns token lists into BERT's three inputs.
 
 // %% [markdown] lang=ko
 // ## 요약
@@ -671,5 +671,6 @@ if (uncasedFile && mbertFile) {
 // - 어휘 집합 하나에 한국어, 일본어, 영어를 모두 담을 수 있습니다. *uncased* 어휘 집합은 한글을 자모로 분해하고 일본어
 //   탁점을 없앱니다. 그러므로 한국어에는 cased 모델(또는 한국어 모델)을 써야 합니다.
 //
-// **연습 문제:** `exercises/02-tokenization.ipynb`(BPE 병합 한 단계, WordPiece 쌍 점수, 탐욕적 최장 일치, `[UNK]` 비율).
+// **연습 문제:** `exercises/02-tokenization.ipynb`(동점 규칙이 다른 BPE, 오프셋을 돌려주는 최장 일치, 글로 답하는 문항
+// 하나).
 // **다음:** `03-bert-inputs.ipynb`에서는 토큰 목록을 BERT의 세 가지 입력으로 바꿉니다.

@@ -488,7 +488,8 @@ smallBert.dispose();
 // - `bertLayer.apply([ids, mask, segments])` gives `pooledOutput` [batch, hidden] and `sequenceOutput`
 //   [batch, SEQ_LEN, hidden]; `pooledOutput` = tanh(dense(`[CLS]`)), not the raw `[CLS]` vector.
 //
-// **Exercises:** `exercises/03-bert-inputs.ipynb`. **Next:** lesson 04 opens the encoder layer by layer.
+// **Exercises:** `exercises/03-bert-inputs.ipynb` (RoBERTa's pair encoding, a sliding-window attention mask, one
+// answer in words). **Next:** lesson 04 opens the encoder layer by layer.
 
 // %% [markdown] lang=ko
 // ## 요약
@@ -505,4 +506,5 @@ smallBert.dispose();
 // - `bertLayer.apply([ids, mask, segments])`는 `pooledOutput` [batch, hidden]과 `sequenceOutput`
 //   [batch, SEQ_LEN, hidden]을 줍니다. `pooledOutput`은 날것의 `[CLS]` 벡터가 아니라 tanh(dense(`[CLS]`))입니다.
 //
-// **연습 문제:** `exercises/03-bert-inputs.ipynb`. **다음:** 레슨 04에서는 인코더를 층별로 열어 봅니다.
+// **연습 문제:** `exercises/03-bert-inputs.ipynb`(RoBERTa의 쌍 인코딩, 슬라이딩 윈도 어텐션 마스크, 글로 답하는 문항
+// 하나). **다음:** 레슨 04에서는 인코더를 층별로 열어 봅니다.

@@ -660,8 +660,8 @@ showHeatmap({
 // - Our hand-built layer equals the library's within 1e-5 on the same weights; the full stack within 1e-4.
 // - Attention maps show information flow per head, not explanations.
 //
-// **Exercises:** `exercises/04-encoder-internals.ipynb` — scaled dot-product attention with a mask, the multi-head
-// reshape, and LayerNorm, each checked with `await check("q1")` and so on. Next lesson: 05, pretraining with MLM and NSP.
+// **Exercises:** `exercises/04-encoder-internals.ipynb` — attention with PyTorch's mask (optionally causal),
+// interleaved heads, RMSNorm, and one answer in words, each checked with `await check("q1")` and so on. Next lesson: 05, pretraining with MLM and NSP.
 
 // %% [markdown] lang=ko
 // 어휘 집합의 크기는 모든 프리셋에서 같아서, 작은 모델에서는 파라미터 대부분이 단어 임베딩 행렬에 있어요. 인코더가 더
@@ -679,5 +679,5 @@ showHeatmap({
 // - 직접 만든 층은 같은 가중치에서 라이브러리의 층과 1e-5 이내로 같고, 전체 스택은 1e-4 이내로 같습니다.
 // - 어텐션 맵은 헤드별 정보 흐름을 보여 줄 뿐, 설명이 아닙니다.
 //
-// **연습 문제:** `exercises/04-encoder-internals.ipynb` — 마스크를 쓴 스케일드 닷프로덕트 어텐션, 멀티헤드(multi-head)
-// reshape, LayerNorm. 각각 `await check("q1")` 등으로 확인합니다. 다음 레슨: 05, MLM과 NSP로 하는 사전학습.
+// **연습 문제:** `exercises/04-encoder-internals.ipynb` — PyTorch 마스크를 쓰는 어텐션(인과 마스크 선택), 교차
+// 배치된 헤드, RMSNorm, 글로 답하는 문항 하나. 각각 `await check("q1")` 등으로 확인합니다. 다음 레슨: 05, MLM과 NSP로 하는 사전학습.

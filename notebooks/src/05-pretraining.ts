@@ -436,8 +436,8 @@ if (shipped !== undefined) {
 // - A minute of CPU pretraining moves the MLM loss and teaches word frequencies; the paper used 4 days on 16 TPU
 //   chips. The shipped checkpoint sits in between.
 //
-// **Exercises:** `exercises/05-pretraining.ipynb` — the masking rule with a seeded generator, a masked-LM loss that
-// ignores unmasked positions, and NSP pair building. Next: lesson 06 fine-tunes BERT to classify intents.
+// **Exercises:** `exercises/05-pretraining.ipynb` — a masked-LM loss with −100 labels, Google's random pair
+// truncation, and one answer in words. Next: lesson 06 fine-tunes BERT to classify intents.
 
 // %% [markdown] lang=ko
 // ## 요약
@@ -449,5 +449,5 @@ if (shipped !== undefined) {
 // - CPU에서 1분 사전학습하면 MLM 손실이 움직이고 모델이 단어 빈도를 배웁니다. 논문은 TPU 칩 16개로 4일을 썼습니다.
 //   함께 제공되는 체크포인트는 그 사이 어딘가에 있습니다.
 //
-// **연습 문제:** `exercises/05-pretraining.ipynb` — 시드를 준 생성기로 구현하는 마스킹 규칙, 마스크하지 않은 위치를
-// 무시하는 마스크 언어 모델 손실, NSP 쌍 만들기. 다음: 레슨 06에서는 BERT를 미세조정해 의도를 분류합니다.
+// **연습 문제:** `exercises/05-pretraining.ipynb` — −100 레이블을 쓰는 마스크 언어 모델 손실, Google의 무작위 쌍
+// 자르기, 글로 답하는 문항 하나. 다음: 레슨 06에서는 BERT를 미세조정해 의도를 분류합니다.

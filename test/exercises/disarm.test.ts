@@ -13,7 +13,7 @@ import assert from "node:assert";
 import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import path from "path";
 import { parse } from "csv-parse/sync";
-import { formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
+import { cellSource, formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
 import { grade } from "../../grader/src/grade";
 import { releaseNotebook } from "../../grader/src/assign";
 import { validate } from "../../grader/src/validate";
@@ -287,5 +287,39 @@ describe("exercises: validate on an unfinished exercise", function () {
     assert.strictEqual(result.ok, false, result.report);
     for (const q of ["q1", "q2", "q3"]) assert.match(result.report, new RegExp(`${q}: 0/\\d+ tests passed`), result.report);
     assert.match(result.report, /not implemented/);
+  });
+});
+
+describe("exercises: the Korean edition (issue 19)", function () {
+  this.timeout(15 * 60_000);
+  const names = ["01-bert-concepts", "02-tokenization", "03-bert-inputs", "04-encoder-internals", "05-pretraining", "06-intent-classifier"];
+
+  it("every Korean solution and exercise is built, with the same cells (code, tests, metadata) as the English one", async () => {
+    for (const name of names) {
+      for (const dir of [SOLUTIONS, EXERCISES]) {
+        const en = await readNotebook(path.join(dir, `${name}.ipynb`));
+        const ko = await readNotebook(path.join(dir, "ko", `${name}.ipynb`));
+        assert.strictEqual(ko.cells.length, en.cells.length, `${dir}/ko/${name}`);
+        en.cells.forEach((cell, i) => {
+          // Same roles, ids, points and locks; nbgrader's checksum covers the text, so it differs for translated cells.
+          const roles = (c: typeof cell) => JSON.parse(JSON.stringify(c.metadata ?? {}, (k, v) => (k === "checksum" ? undefined : v)));
+          assert.deepStrictEqual(roles(ko.cells[i]), roles(cell), `${name} cell ${i}: same nbgrader metadata`);
+          if (cell.cell_type === "code") assert.strictEqual(cellSource(ko.cells[i]), cellSource(cell), `${name} code cell ${i}`);
+          else if (!/^\s*(YOUR ANSWER HERE)?\s*$/.test(cellSource(cell))) assert.match(cellSource(ko.cells[i]), /[\uac00-\ud7a3]/, `${name} markdown cell ${i} is Korean`);
+        });
+        assert.strictEqual((ko.metadata as { bertlab?: { lang?: string } }).bertlab?.lang, "ko");
+      }
+    }
+  });
+
+  it("a Korean solution gets full marks and its Korean exercise zero, with the summary in Korean", async () => {
+    const full = await validate(path.join(SOLUTIONS, "ko", "02-tokenization.ipynb"), { timeoutMs: 600_000 });
+    assert.strictEqual(full.ok, true, full.report);
+    assert.strictEqual(full.total.score, full.total.max);
+    assert.match(full.report, /여기서 실행한 테스트로 받은 점수: (\d+)\/\1 /);
+    const stub = await validate(path.join(EXERCISES, "ko", "02-tokenization.ipynb"), { timeoutMs: 600_000 });
+    assert.strictEqual(stub.total.score, 0, stub.report);
+    assert.match(stub.report, /숨은 테스트\(hidden test\)는 여기서 실행하지 않아요/);
+    assert.match(stub.report, /사람이 직접 채점하는 문항/);
   });
 });

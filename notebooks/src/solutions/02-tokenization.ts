@@ -10,6 +10,18 @@
 // tests and a few hidden ones (edge cases, exact values) on your functions, so make them work for any input, not
 // only for the examples. Do not rename the functions.
 
+// %% [markdown] lang=ko
+// # 연습 문제 02 · 토큰화(tokenization)
+//
+// 세 문제, **8점**이에요. 6점은 자동 채점기(autograder)가 채점하고, 2점은 말로 쓰는 답 하나에 걸려 있는데 이 답은
+// 강사가 사람이 직접 채점해요. 문제들은 레슨 `02-tokenization`을 따르지만, 레슨이 출력한 것을 바꿔요. 다른 동점(tie)
+// 처리 규칙을 쓰는 BPE, 그리고 각 조각이 어디서 왔는지도 알려 주는 WordPiece의 탐욕적 최장 일치(greedy longest-match)예요.
+//
+// `// YOUR CODE HERE`를 모두 채우고(그 아래의 `throw` 줄은 지우세요) 셀을 실행한 다음, 그 아래의 테스트 셀을
+// 실행하세요. `await check("q1")`은 어떤 테스트를 통과하는지 기댓값과 실제 값을 함께 보여 줘요. 채점기는 이 테스트들과
+// 숨겨진 테스트 몇 개(경계 사례(edge case), 정확한 값)를 여러분의 함수에 실행하므로, 예제에서만이 아니라 어떤 입력에도
+// 동작하게 만드세요. 함수 이름은 바꾸지 마세요.
+
 // %% id=setup
 // The lesson's toy corpus: each word and how often it occurs.
 const exampleCounts = new Map<string, number>([["hug", 10], ["pug", 5], ["pun", 12], ["bun", 4], ["hugs", 5]]);
@@ -31,6 +43,24 @@ exampleCounts
 //
 // *Predict first:* on the lesson's corpus, is the first merge the same as the lesson's? Which step is the first
 // where the two tie rules disagree?
+
+// %% [markdown] lang=ko
+// ## Q1 · 동점 규칙이 다른 BPE (3점)
+//
+// 레슨 02에서는 BPE를 병합(merge) 한 번씩 학습시키면서, 동점이면 기호가 처음 나타난 순서로 정했어요. 이번에는 **다른**
+// 규칙으로 BPE를 처음부터 학습하는 `bpeMerges(counts, numMerges)`를 작성해 보세요. 병합들을 순서대로 `[a, b]` 쌍으로
+// 돌려줘요.
+//
+// - 처음에 각 단어는 자기 문자들의 목록이에요(코드 포인트(code point) 단위: `[...word]`).
+// - 한 쌍의 빈도(frequency)는 단어마다 (그 단어 안에서 그 인접한 쌍이 나오는 횟수) × (그 단어가 나오는 횟수)를 구해,
+//   모든 단어에 대해 더한 값이에요.
+// - 단계마다 가장 자주 나오는 쌍을 병합해요. 동점이면 병합한 기호 `a + b`가 **더 짧은** 쌍이 이기고, 그것도 같으면 키
+//   `` `${a} ${b}` ``가 JavaScript 문자열로서(`<`) 더 작은 쌍이 이겨요.
+// - 병합은 모든 단어에서 인접한 `a`, `b`를 (왼쪽에서 오른쪽으로, 겹치지 않게) 하나하나 `a + b`로 바꾸는 거예요.
+// - `numMerges`번 병합한 뒤에 멈추고, 두 번 이상 나오는 쌍이 없으면 그보다 먼저 멈춰요.
+//
+// *먼저 예측해 보세요:* 레슨의 말뭉치(corpus)에서 첫 번째 병합은 레슨의 첫 번째 병합과 같을까요? 두 동점 규칙이 처음으로
+// 서로 다른 결과를 내는 것은 몇 번째 단계일까요?
 
 // %% solution id=q1-solution
 function bpeMerges(counts: Map<string, number>, numMerges: number): Array<[string, string]> {
@@ -148,11 +178,30 @@ await check("q1");
 // - Take the longest prefix of the word that is in `vocab`; then, from where it ended, the longest piece that is in
 //   `vocab` written with a `##` prefix; and so on to the end of the word.
 // - If at some point no piece matches, the whole word is one `{ piece: "[UNK]", start: 0, end: <word length> }`.
-// - Like BERT (`max_input_chars_per_word`), a word longer than **100** code points is `[UNK]` without trying.
+// - Like Hugging Face's BERT tokenizer (`max_input_chars_per_word`, 100; Google's original uses 200), a word longer
+//   than **100** code points is `[UNK]` without trying.
 // - The empty word has no pieces.
 //
 // The hidden tests compare your pieces with bertlab's `maxMatch`, so write the loop yourself: calling `maxMatch`
 // scores zero.
+
+// %% [markdown] lang=ko
+// ## Q2 · 최장 일치 우선, 오프셋(offset) 포함 (3점)
+//
+// 레슨의 `greedyLongestMatch`는 단어의 조각들을 돌려줬어요. 토크나이저(tokenizer)는 각 조각이 **어디서** 왔는지도 알려
+// 줘야 해요. 그래야 조각에 대한 예측을 텍스트에 다시 연결할 수 있어요(Hugging Face의 `offset_mapping`). 조각마다
+// `{ piece, start, end }`를 하나씩 돌려주는 `piecesWithOffsets(word, vocab)`를 작성해 보세요. `start`/`end`는 단어 안의
+// 코드 포인트(code point) 위치예요(`end`는 포함하지 않아요).
+//
+// - `vocab`에 있는 단어의 가장 긴 접두사(prefix)를 잡으세요. 그다음 그것이 끝난 곳에서부터, 앞에 `##`를 붙여 적었을 때
+//   `vocab`에 있는 가장 긴 조각을 잡고, 이렇게 단어 끝까지 계속해요.
+// - 어느 시점에서든 맞는 조각이 없으면, 단어 전체가 `{ piece: "[UNK]", start: 0, end: <word length> }` 하나가 돼요.
+// - Hugging Face의 BERT 토크나이저처럼(`max_input_chars_per_word`, 100. Google의 원래 구현은 200), 코드 포인트가
+//   **100**개보다 많은 단어는 시도해 보지도 않고 `[UNK]`가 돼요.
+// - 빈 단어에는 조각이 없어요.
+//
+// 숨겨진 테스트는 여러분의 조각을 bertlab의 `maxMatch`와 비교하므로, 반복문은 직접 작성하세요. `maxMatch`를 호출하면
+// 0점이에요.
 
 // %% solution id=q2-solution
 function piecesWithOffsets(word: string, vocab: Set<string>): Array<{ piece: string; start: number; end: number }> {
@@ -238,6 +287,13 @@ await check("q2");
 // freq(ab) / (freq(a) × freq(b)) picked `##g ##s` (frequency 5). In two to four sentences, using those numbers:
 // why does the score prefer a rarer pair, and what kind of vocabulary does that produce compared with BPE?
 
+// %% [markdown] lang=ko
+// ## Q3 · 설명하기 (2점, 강사가 사람이 직접 채점해요)
+//
+// 레슨에서 장난감 말뭉치(toy corpus)에 대한 BPE의 첫 병합은 `u g`(빈도 20)였고, WordPiece의 점수
+// freq(ab) / (freq(a) × freq(b))는 `##g ##s`(빈도 5)를 골랐어요. 그 숫자들을 써서 2~4문장으로 답해 보세요. 이 점수는 왜
+// 더 드문 쌍을 선호할까요? 그리고 그 결과 BPE와 비교해 어떤 어휘 집합(vocabulary)이 만들어질까요?
+
 // %% [markdown] solution id=q3-answer points=2
 // The score divides by how common the two parts are: `##g` occurs 20 times and `##s` only 5, and every `##s` is
 // preceded by `##g`, so 5 / (20 × 5) = 0.05 beats `##u ##g`'s 20 / (36 × 20) ≈ 0.028, whose parts also occur in
@@ -245,8 +301,22 @@ await check("q2");
 // most frequent pair, so it builds rare but "sticky" pieces early and keeps frequent building blocks such as
 // `##u` separate longer than BPE would.
 
+// %% [markdown] lang=ko
+// 이 점수는 두 부분이 얼마나 흔한지로 나눕니다. `##g`는 20번 나오고 `##s`는 5번뿐이며, 모든 `##s` 앞에는 `##g`가
+// 옵니다. 그래서 5 / (20 × 5) = 0.05가 `##u ##g`의 20 / (36 × 20) ≈ 0.028을 이기는데, `##u ##g`의 두 부분은 다른
+// 여러 쌍에도 나옵니다. WordPiece는 가장 자주 나오는 쌍이 아니라 두 부분이 거의 언제나 함께 나오는 쌍을
+// 병합합니다(가능도(likelihood) 증가). 그래서 드물지만 "잘 달라붙는"(sticky) 조각을 일찍 만들고, `##u` 같은 자주 쓰이는
+// 구성 요소는 BPE보다 더 오래 따로 둡니다.
+
 // %% [markdown] id=outro
 // ## Done
 //
 // With the checks green you have trained BPE under a tie rule of your own and written the lookup that BERT's
 // tokenizer runs on every word, offsets included. Submit this notebook as it is (the grader re-runs it from the top).
+
+// %% [markdown] lang=ko
+// ## 완료
+//
+// 검사가 모두 초록색이면, 여러분은 직접 구현한 동점 규칙으로 BPE를 학습시켰고, BERT의 토크나이저가 모든 단어에 대해
+// 실행하는 조회(lookup)를 오프셋까지 포함해 작성한 거예요. 이 노트북을 그대로 제출하세요(채점기가 처음부터 다시
+// 실행해요).

@@ -17,6 +17,26 @@
 //
 // Work with TensorFlow.js operations (`tf.matMul`, `tf.softmax`, `tf.reshape`, `tf.transpose`, `tf.mean`, ...).
 
+// %% [markdown] lang=ko
+// # 04 · 연습 문제: 인코더 내부
+//
+// 문제 네 개, **9점**이에요. 7점은 자동 채점기(autograder)가 채점하고, 2점은 글로 쓰는 답 하나에 대한 점수로
+// 강사가 사람이 직접 채점해요. 모두 레슨 04에서 만든 조각들을 다루고, 문제마다 레슨에 나오지 않은 형태로 물어요.
+//
+// | 문제 | 작성할 것 | 점수 |
+// |---|---|---|
+// | Q1 | PyTorch의 마스크 극성(mask polarity)을 따르고, 인과 마스크(causal mask)를 선택적으로 쓰는 어텐션(attention) | 3 |
+// | Q2 | *교차 배치된*(interleaved) 헤드를 위한 멀티헤드(multi-head) 나누기와 합치기 | 2 |
+// | Q3 | 층 정규화(LayerNorm)보다 계산이 가벼운 사촌, RMSNorm | 2 |
+// | Q4 | 1/√d 스케일링 설명하기 | 2 (사람이 직접 채점) |
+//
+// 각 `// YOUR CODE HERE`를 채우고(`throw` 줄은 지우세요) 셀을 실행한 다음, 바로 아래 테스트 셀을 실행해 보세요.
+// `await check("q1")`은 어떤 테스트가 통과하는지 보여 주고, 실패한 테스트에 대해서는 무엇을 기대했는지와 여러분의
+// 코드가 무엇을 냈는지 보여 줘요. 채점기는 같은 동작을 확인하는 (숨겨진) 테스트를 더 돌리므로, 예시만 맞추지 말고
+// 함수 자체를 올바르게 만드세요.
+//
+// TensorFlow.js 연산(`tf.matMul`, `tf.softmax`, `tf.reshape`, `tf.transpose`, `tf.mean`, ...)으로 작성해 보세요.
+
 // %% id=setup
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "bertlab";
@@ -30,12 +50,27 @@ await ready();
 // ignored**. Write `maskedAttention(q, k, v, keyPaddingMask, causal)` for one sequence and several heads:
 //
 // - `q`, `k`, `v` have shape `[heads, S, d]`; `keyPaddingMask` has length `S`;
-// - key `k` is blocked for query `i` when `keyPaddingMask[k]` is true, or when `causal` is true and `k > i`;
+// - key position `j` is blocked for query `i` when `keyPaddingMask[j]` is true, or when `causal` is true and `j > i`;
 // - return `{ probs, context }`: `probs = softmax(q·kᵀ/√d + bias)` with shape `[heads, S, S]`, where `bias` is 0 for
 //   an allowed key and −10000 for a blocked one, and `context = probs · v` with shape `[heads, S, d]`.
 //
 // Hint: `tf.matMul(a, b, false, true)` multiplies by the transpose of `b`; a `[S, S]` bias broadcasts over heads.
 // The hidden tests compare with bertlab's `scaledDotProductAttention`, so do not call it.
+
+// %% [markdown] lang=ko
+// ## Q1 · PyTorch의 마스크를 쓰는 어텐션, 선택적으로 인과 마스크까지 (3점)
+//
+// 레슨 04에서는 BERT의 `input_mask`(1 = 어텐션함)를 덧셈 마스크(additive mask)로 바꿔서 썼어요. PyTorch의
+// `nn.MultiheadAttention`은 극성이 반대예요. `key_padding_mask`는 **키(key)를 무시해야 하는 곳에서 true**예요.
+// 시퀀스 하나와 헤드(head) 여러 개에 대해 `maskedAttention(q, k, v, keyPaddingMask, causal)`을 작성해 보세요.
+//
+// - `q`, `k`, `v`의 모양(shape)은 `[heads, S, d]`이고, `keyPaddingMask`의 길이는 `S`예요.
+// - 쿼리(query) `i`에 대해 키 위치 `j`는 `keyPaddingMask[j]`가 true일 때, 또는 `causal`이 true이고 `j > i`일 때 막혀요.
+// - `{ probs, context }`를 돌려줘요. `probs = softmax(q·kᵀ/√d + bias)`이고 모양은 `[heads, S, S]`예요. 여기서
+//   `bias`는 허용된 키에서는 0, 막힌 키에서는 −10000이에요. `context = probs · v`이고 모양은 `[heads, S, d]`예요.
+//
+// 힌트: `tf.matMul(a, b, false, true)`는 `b`의 전치(transpose)를 곱해요. `[S, S]` 모양의 bias는 헤드에 걸쳐
+// 브로드캐스트(broadcast)돼요. 숨겨진 테스트는 bertlab의 `scaledDotProductAttention`과 비교하므로, 그 함수는 호출하지 마세요.
 
 // %% solution id=q1-solution
 function maskedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyPaddingMask: boolean[], causal: boolean): { probs: tf.Tensor3D; context: tf.Tensor3D } {
@@ -123,6 +158,20 @@ await check("q1");
 // Throw an `Error` naming both numbers when `H` is not divisible by `heads`. *Predict first:* which reshape and
 // which transpose order does this need, compared with the lesson's `[S, heads, d]` and `[1, 0, 2]`?
 
+// %% [markdown] lang=ko
+// ## Q2 · 교차 배치된 헤드 (2점)
+//
+// 레슨에서는 헤드 `h`에 연속된 열(column) 묶음 `h·d … h·d + d − 1`을 주었어요. 어떤 구현(예를 들어 Mesh-TensorFlow의
+// 구현)은 대신 열을 **교차 배치**(interleave)해요. 헤드가 `heads`개이면 열 `c`는 헤드 `c mod heads`에 속해요.
+// 다음을 작성해 보세요.
+//
+// - `splitInterleaved(x, heads)`: 모양이 `[S, H]`인 `x` → `[heads, S, d]`. 여기서 d = H / heads이고
+//   `out[h][s][j] = x[s][j·heads + h]`예요.
+// - `mergeInterleaved(y)`: 그 역연산, `[heads, S, d]` → `[S, H]`.
+//
+// `H`가 `heads`로 나누어떨어지지 않으면 두 수를 모두 밝힌 `Error`를 던지세요. *먼저 예측해 보세요:* 레슨의
+// `[S, heads, d]`와 `[1, 0, 2]`에 비해, 여기에는 어떤 reshape와 어떤 전치 순서가 필요할까요?
+
 // %% solution id=q2-solution
 function splitInterleaved(x: tf.Tensor2D, heads: number): tf.Tensor3D {
   // BEGIN SOLUTION
@@ -187,6 +236,19 @@ await check("q2");
 // RMSNorm and LayerNorm (gamma 1, beta 0) compare? The hidden tests compare with bertlab's `layerNorm`, so an
 // answer that calls `layerNorm` scores zero.
 
+// %% [markdown] lang=ko
+// ## Q3 · RMSNorm (2점)
+//
+// LayerNorm은 평균(mean)을 빼고 표준편차(standard deviation)로 나눠요. **RMSNorm**(Zhang & Sennrich, 2019; T5와
+// LLaMA가 사용)은 평균 빼기를 건너뛰어요. 마지막 축(axis)을 따라 모든 벡터를 그 벡터의 제곱평균제곱근(root mean
+// square)으로 나눈 다음, `gamma`로 스케일링해요(`beta`는 없어요).
+//
+// x / √(mean(x²) + eps) · gamma
+//
+// 랭크(rank)가 몇이든 상관없는 `x`에 대해 `rmsNorm(x, gamma, eps)`를 작성해 보세요. *먼저 예측해 보세요:* 평균이
+// 0인 벡터에서 RMSNorm과 LayerNorm(gamma 1, beta 0)을 비교하면 어떨까요? 숨겨진 테스트는 bertlab의 `layerNorm`과
+// 비교하므로, `layerNorm`을 호출하는 답은 0점이에요.
+
 // %% solution id=q3-solution
 function rmsNorm(x: tf.Tensor, gamma: tf.Tensor, eps: number): tf.Tensor {
   // BEGIN SOLUTION
@@ -236,12 +298,29 @@ await check("q3");
 // size d grows (for q and k with independent entries of variance 1), what would softmax then do to the attention
 // weights, and why is that bad for training?
 
+// %% [markdown] lang=ko
+// ## Q4 · 설명하기 (2점, 강사가 사람이 직접 채점해요)
+//
+// 어텐션은 점수(score) q·k를 √d로 나눠요. 두 문장에서 네 문장으로 답해 보세요. (q와 k의 성분이 서로 독립이고
+// 분산(variance)이 1일 때) 헤드 크기 d가 커지면 q·k의 크기는 어떻게 될까요? 그러면 소프트맥스(softmax)는 어텐션
+// 가중치를 어떻게 만들까요? 그리고 그것이 왜 학습에 나쁠까요?
+
 // %% [markdown] solution id=q4-answer points=2
 // With independent entries of variance 1, q·k is a sum of d products of variance 1, so its variance is d and
 // its typical size grows like √d. Large scores push softmax towards a one-hot distribution (almost all weight on
 // the largest score), where its gradients are nearly zero, so the attention weights stop learning. Dividing by
 // √d brings the scores back to variance 1 whatever the head size.
 
+// %% [markdown] lang=ko
+// 성분이 서로 독립이고 분산이 1이면 q·k는 분산이 1인 곱 d개의 합이므로, 분산은 d이고 전형적인 크기는 √d에
+// 비례해 커집니다. 점수가 크면 소프트맥스가 원-핫(one-hot) 분포(가장 큰 점수에 가중치가 거의 다 몰림)에 가까워지고,
+// 그런 곳에서는 그래디언트(gradient)가 거의 0이어서 어텐션 가중치가 더 이상 학습되지 않습니다. √d로 나누면 헤드
+// 크기와 상관없이 점수의 분산이 다시 1이 됩니다.
+
 // %% [markdown] id=outro
 // That is all for 04. With attention, the head reshapes and a normalisation layer you have every new piece of an
 // encoder layer; lesson 04 shows how BERT's own pieces combine into one.
+
+// %% [markdown] lang=ko
+// 04 연습 문제는 여기까지예요. 어텐션, 헤드 reshape, 정규화 층까지 갖추면 인코더(encoder) 층의 새로운 조각은 모두
+// 갖춘 셈이에요. BERT 자체의 조각들이 어떻게 하나로 합쳐지는지는 레슨 04에서 보여 줘요.

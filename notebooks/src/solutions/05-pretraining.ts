@@ -12,6 +12,21 @@
 // Fill in each `// YOUR CODE HERE` (delete the `throw` line), run the cell, then the test cell below it. The grader
 // also runs hidden tests of the same behaviour.
 
+// %% [markdown] lang=ko
+// # 05 · 연습 문제: 사전학습 데이터와 마스크 언어 모델 손실
+//
+// 문제 세 개, **6점**이에요. 4점은 자동 채점기(autograder)가 채점하고, 2점은 글로 쓰는 답 하나에 대한 점수로
+// 강사가 사람이 직접 채점해요.
+//
+// | 문제 | 작성할 것 | 점수 |
+// |---|---|---|
+// | Q1 | Hugging Face의 레이블 규약(−100 = 마스크하지 않음)을 따르는 마스크 언어 모델(masked language model, MLM) 손실(loss) | 2 |
+// | Q2 | 앞이나 뒤를 무작위로 잘라 내는 Google의 쌍 자르기(pair truncation) | 2 |
+// | Q3 | 자르기가 왜 무작위인지 설명하기 | 2 (사람이 직접 채점) |
+//
+// 각 `// YOUR CODE HERE`를 채우고(`throw` 줄은 지우세요) 셀을 실행한 다음, 바로 아래 테스트 셀을 실행해 보세요.
+// 채점기는 같은 동작을 확인하는 숨겨진 테스트도 돌려요.
+
 // %% id=setup
 import * as tf from "@tensorflow/tfjs";
 import { ready, Random } from "bertlab";
@@ -30,6 +45,20 @@ await ready();
 //   are none).
 //
 // *Predict first:* what is the loss of all-zero logits over V classes?
+
+// %% [markdown] lang=ko
+// ## Q1 · −100 레이블을 쓰는 마스크 언어 모델 손실 (2점)
+//
+// 레슨 05에서는 마스크한 위치의 로짓(logit)을 모아서(gather) 그 위치에서 교차 엔트로피(cross-entropy)를 구했어요.
+// Hugging Face의 `BertForMaskedLM`은 그 대신 **모든** 위치에 레이블을 받아요. 토큰을 마스크한 위치에는 원래 토큰 ID,
+// 나머지 위치에는 모두 **−100**이에요. `maskedLmLoss(logits, labels)`를 작성해 보세요.
+//
+// - `logits`의 모양(shape)은 `[N, V]`예요. 토큰 위치 N개에서 MLM 헤드(head)가 낸 점수예요.
+// - `labels`의 길이는 N이에요.
+// - 레이블이 −100이 아닌 위치들에 대한 교차 엔트로피의 평균을 일반 숫자(plain number)로 돌려줘요(그런 위치가
+//   없으면 0).
+//
+// *먼저 예측해 보세요:* V개 클래스에 대해 로짓이 모두 0이면 손실은 얼마일까요?
 
 // %% solution id=q1-solution
 function maskedLmLoss(logits: tf.Tensor2D, labels: number[]): number {
@@ -91,6 +120,20 @@ await check("q1");
 // Write `truncatePair(tokensA, tokensB, maxNumTokens, rng)` returning `{ a, b }`, new arrays (do not change the
 // inputs). *Predict first:* are the final lengths random? bertlab's `truncatePair` does the same on token ids, in
 // place; the hidden tests compare with it, so write yours without it: an answer that calls it scores zero.
+
+// %% [markdown] lang=ko
+// ## Q2 · Google의 쌍 자르기 (2점)
+//
+// 문장 A와 문장 B를 합친 길이가 허용 길이(budget)보다 길면, Google의 `create_pretraining_data.py`
+// (`truncate_seq_pair`)는 토큰을 한 번에 하나씩 줄여요.
+//
+// 1. `A.length + B.length > maxNumTokens`인 동안: **더 긴** 목록을 골라요(길이가 같으면 B).
+// 2. `r = rng.next()`를 뽑아요. `r < 0.5`이면 그 목록의 **첫** 토큰을, 그렇지 않으면 **마지막** 토큰을 지워요.
+//
+// 새 배열로 된 `{ a, b }`를 돌려주는 `truncatePair(tokensA, tokensB, maxNumTokens, rng)`를 작성해 보세요(입력은
+// 바꾸지 마세요). *먼저 예측해 보세요:* 최종 길이는 무작위일까요? bertlab의 `truncatePair`는 토큰 ID에 대해 같은
+// 일을 제자리에서(in place) 해요. 숨겨진 테스트가 그 함수와 비교하므로, 여러분의 답은 그 함수 없이 작성하세요.
+// 그 함수를 호출하는 답은 0점이에요.
 
 // %% solution id=q2-solution
 function truncatePair(tokensA: string[], tokensB: string[], maxNumTokens: number, rng: Random): { a: string[]; b: string[] } {
@@ -164,9 +207,16 @@ await check("q2");
 // %% [markdown] id=q3-text
 // ## Q3 · Explain (2 points, graded by your instructor)
 //
-// Your `truncatePair` removes a token from the front or from the back at random; Google's code comments call this
-// "more noise". In two to four sentences: what would pretraining examples look like if truncation always cut the
+// Your `truncatePair` removes a token from the front or from the back at random; Google's code says it does so "to
+// add more randomness and avoid biases". In two to four sentences: what would pretraining examples look like if truncation always cut the
 // end, what could the model learn from that instead of language, and how does the random choice prevent it?
+
+// %% [markdown] lang=ko
+// ## Q3 · 설명하기 (2점, 강사가 사람이 직접 채점해요)
+//
+// 여러분의 `truncatePair`는 무작위로 앞이나 뒤에서 토큰을 지워요. Google 코드의 주석은 그렇게 하는 이유를 "to add
+// more randomness and avoid biases"(무작위성을 더하고 치우침을 피하려고)라고 적어 두었어요. 두 문장에서 네 문장으로 답해 보세요. 자르기가 항상 끝을 잘라 낸다면 사전학습(pretraining)
+// 예제는 어떤 모습일까요? 모델은 언어 대신 그것에서 무엇을 배울 수 있을까요? 그리고 무작위 선택은 이를 어떻게 막을까요?
 
 // %% [markdown] solution id=q3-answer points=2
 // If truncation always cut the end, every truncated sentence would be missing its ending but never its
@@ -175,5 +225,16 @@ await check("q2");
 // mid-clause before [SEP] was truncated") and use position artefacts for NSP and MLM instead of meaning. Cutting
 // the front or the back at random spreads the damage over both ends, so neither boundary carries a signal.
 
+// %% [markdown] lang=ko
+// 자르기가 항상 끝을 잘라 낸다면, 잘린 문장은 모두 끝부분을 잃을 뿐 시작 부분은 결코 잃지 않습니다. 그래서
+// [SEP] 앞에는 완결된 문장보다 끝나지 않은 문장이 훨씬 자주 오는 반면, [CLS]와 [SEP] 뒤의 텍스트는 언제나 깔끔하게
+// 시작합니다. 그러면 모델은 이 편향(예: "[SEP] 앞에서 절 중간에 멈춘 문장은 잘린 것이다")을 배우고, 의미 대신 위치에서
+// 생긴 흔적(artefact)을 다음 문장 예측(next sentence prediction, NSP)과 MLM에 이용할 수 있습니다. 앞이나 뒤를
+// 무작위로 자르면 손상이 양 끝에 고루 퍼지므로, 어느 경계도 신호를 담지 않습니다.
+
 // %% [markdown] id=outro
 // That is all for 05. These pieces are what `makePretrainingBatch` combines for every batch of lesson 05's run.
+
+// %% [markdown] lang=ko
+// 05 연습 문제는 여기까지예요. 이 조각들은 레슨 05의 학습 실행에서 `makePretrainingBatch`가 배치(batch)마다 조합하는
+// 것들이에요.

@@ -16,13 +16,31 @@
 // BERT (2 layers, hidden 128) with random weights. Lesson 06 does the same with the full dataset and the pretrained
 // checkpoint.
 
+// %% [markdown] lang=ko
+// # 06 · 연습 문제: 의도 분류기
+//
+// 이 코스의 출발점인 원래 강의(seed)의 실습이에요. BERT 위에 분류기를 얹어요. 문제 다섯 개, **12점**이에요. 10점은
+// 자동 채점기(autograder)가 채점하고, 2점은 글로 쓰는 답 하나에 대한 점수로 강사가 사람이 직접 채점해요.
+//
+// | 문제 | 작성할 것 | 점수 |
+// |---|---|---|
+// | Q1 | `pooled_output`에 드롭아웃(dropout) 층 적용하기 | 2 |
+// | Q2 | 소프트맥스(softmax) 밀집층(dense layer) 적용하기 | 2 |
+// | Q3 | 입력과 출력을 연결해 모델 만들기 | 2 |
+// | Q4 | 모델을 compile하고 학습시켜, 10 에포크(epoch) 안에 떼어 둔(held-out) 데이터에서 정확도 50% 이상 내기(우연 수준: 20%) | 4 |
+// | Q5 | Q4를 왜 여러분의 함수가 받지 않는 데이터로 채점하는지 설명하기 | 2 (사람이 직접 채점) |
+//
+// 채점을 빠르게 하려고 이 연습 문제는 작은 문제를 써요. 영어 의도(intent) 5개, 16 토큰짜리 시퀀스, 그리고 무작위
+// 가중치를 가진 작은 BERT(2층, 은닉 크기(hidden size) 128)예요. 레슨 06에서는 전체 데이터셋과 사전학습된
+// 체크포인트(checkpoint)로 같은 일을 해요.
+
 // %% id=setup
 import * as tf from "@tensorflow/tfjs";
 import { ready, BertKerasLayer, bertConfig, trainWordPiece, loadBuiltinIntents } from "bertlab";
 await ready();
 
 const SEQ_LEN = 16;
-// Five intents of the built-in dataset (data/intents), each from another domain; a test checks that each exists.
+// Five intents of the built-in dataset (data/intents), from four domains.
 const INTENTS = ["set_alarm", "check_balance", "weather", "smart_lights", "book_table"];
 const english = loadBuiltinIntents({ lang: "en" });
 const tokenizer = trainWordPiece(english.train.map((e) => e.text), { vocabSize: 1000 }).tokenizer;
@@ -52,6 +70,12 @@ function bertInputs(): { inputs: tf.SymbolicTensor[]; pooledOutput: tf.SymbolicT
 //
 // The seed's first marked step: apply a dropout layer with rate **0.2** to `pooledOutput` and return the result.
 // Use `tf.layers.dropout`.
+
+// %% [markdown] lang=ko
+// ## Q1 · `pooled_output`에 드롭아웃 적용하기 (2점)
+//
+// 원래 강의에 표시된 첫 번째 단계예요. `pooledOutput`에 비율(rate)이 **0.2**인 드롭아웃 층을 적용하고 그 결과를
+// 돌려주세요. `tf.layers.dropout`을 쓰세요.
 
 // %% solution id=q1-solution
 function applyDropout(pooledOutput: tf.SymbolicTensor): tf.SymbolicTensor {
@@ -91,6 +115,12 @@ await check("q1");
 // The second marked step: apply a dense layer with `numIntents` units and the **softmax** activation to `x`, and return
 // the result: one probability per intent. Use `tf.layers.dense`.
 
+// %% [markdown] lang=ko
+// ## Q2 · 소프트맥스 밀집층 (2점)
+//
+// 표시된 두 번째 단계예요. 유닛(unit)이 `numIntents`개이고 활성화 함수(activation)가 **softmax**인 밀집층을 `x`에
+// 적용하고, 그 결과를 돌려주세요. 의도마다 확률이 하나씩 나와요. `tf.layers.dense`를 쓰세요.
+
 // %% solution id=q2-solution
 function applyClassifier(x: tf.SymbolicTensor, numIntents: number): tf.SymbolicTensor {
   // BEGIN SOLUTION
@@ -126,6 +156,12 @@ await check("q2");
 //
 // The third marked step: return the model that takes the three inputs (in the order given: `input_word_ids`,
 // `input_mask`, `segment_ids`) to `outputs`. Use `tf.model`.
+
+// %% [markdown] lang=ko
+// ## Q3 · 입력과 출력을 연결해 모델 만들기 (2점)
+//
+// 표시된 세 번째 단계예요. 세 입력(주어진 순서대로 `input_word_ids`, `input_mask`, `segment_ids`)을 받아 `outputs`를
+// 내는 모델을 돌려주세요. `tf.model`을 쓰세요.
 
 // %% solution id=q3-solution
 function buildModel(inputs: tf.SymbolicTensor[], outputs: tf.SymbolicTensor): tf.LayersModel {
@@ -182,6 +218,25 @@ await check("q3");
 //
 // The test cell builds a fresh model itself, with the random draws (initial weights, dropout, shuffling) seeded so
 // that the grade is the same every time, and trains it with your function; your Q1–Q3 do not matter here.
+
+// %% [markdown] lang=ko
+// ## Q4 · 학습시키기 (4점)
+//
+// `trainClassifier(model, train, val)`을 작성해 보세요. 모델을 compile하고(옵티마이저(optimizer), 손실(loss),
+// 지표(metrics)), 주어진 그대로의 `train.x`, `train.y`(의도 ID, 모양 `[N, 1]`)로 fit하세요. 진행 상황을 보려고
+// `val`을 `model.fit`에 넘겨도 돼요. `model.fit`이 돌려주는 `History`를 돌려주세요.
+//
+// - **예산(budget):** 학습 분할(training split)에 대해 최대 **10 에포크**, 즉 `model.fit`의 모든 호출을 통틀어 본
+//   예제가 10 × 121 = 1,210개까지예요. 예산은 초가 아니라 예제 수로 세므로, 느리거나 바쁜 컴퓨터 때문에 점수를
+//   잃는 일은 없어요.
+// - **목표:** 다섯 의도의 **테스트** 분할에서 정확도 **50%** 이상. 이 분할은 여러분의 함수가 받지 않아요. 테스트
+//   셀이 직접 불러와요. 의도 하나만 찍으면 20%가 나와요.
+//
+// 힌트: 레이블은 원-핫(one-hot) 벡터가 아니라 정수 ID예요(어떤 손실 함수가 이런 레이블을 받을까요?). 학습률(learning
+// rate) 1e-3 정도와 작은 배치(8)가 이 작은 모델과 아주 작은 학습 세트에 잘 맞아요.
+//
+// 테스트 셀은 새 모델을 직접 만들고, 점수가 매번 같도록 무작위 추출(초기 가중치, 드롭아웃, 셔플링(shuffling))에
+// 시드(seed)를 고정한 뒤, 여러분의 함수로 그 모델을 학습시켜요. 여기서는 여러분의 Q1–Q3 답이 영향을 주지 않아요.
 
 // %% solution id=q4-solution
 async function trainClassifier(model: tf.LayersModel, train: Split, val: Split): Promise<tf.History> {
@@ -293,6 +348,14 @@ await check("q4");
 // of epochs, the learning rate or the batch size (or trained on it)? What does the test split measure that `val`
 // cannot? Write your answer in the cell below.
 
+// %% [markdown] lang=ko
+// ## Q5 · 설명하기 (2점, 강사가 사람이 직접 채점해요)
+//
+// 여러분의 `trainClassifier`는 `val`을 받았지만, Q4는 이 함수가 한 번도 보지 않은 테스트 분할로 채점해요. 두 문장에서
+// 네 문장으로 답해 보세요. 에포크 수, 학습률, 배치 크기를 고르는 데 `val`을 썼다면(또는 `val`로 학습했다면), 왜
+// `val`에서의 정확도가 분류기의 실제 성능을 부풀려 보여 줄까요? 테스트 분할은 `val`이 잴 수 없는 무엇을 잴까요?
+// 답은 아래 셀에 써 보세요.
+
 // %% [markdown] solution id=q5-answer points=2
 // Every choice made by looking at `val` (epochs, learning rate, batch size, early stopping) picks the settings
 // that happen to suit those particular utterances, so `val` accuracy becomes partly a measure of that selection
@@ -300,6 +363,17 @@ await check("q4");
 // training or tuning is an independent sample of new utterances, so its accuracy estimates how the classifier
 // does on text it has never seen, which is what users will send it.
 
+// %% [markdown] lang=ko
+// `val`을 보고 내린 선택(에포크 수, 학습률, 배치 크기, 조기 종료(early stopping))은 모두 공교롭게도 바로 그 발화들에
+// 잘 맞는 설정을 고르게 됩니다. 그래서 `val` 정확도는 부분적으로 그 선택 과정을 잰 값이 되어 낙관적으로 나옵니다.
+// `val`로 학습하면 그 정확도는 아예 학습 점수가 됩니다. 학습에도 조정(tuning)에도 전혀 쓰이지 않은 분할은 새로운
+// 발화들의 독립적인 표본이므로, 그 정확도는 분류기가 한 번도 본 적 없는 텍스트, 곧 사용자가 실제로 보낼 텍스트에서
+// 얼마나 잘하는지를 추정합니다.
+
 // %% [markdown] id=outro
 // That is the whole seed exercise. In lesson 06 the same three steps sit on the pretrained checkpoint with all 40
 // intents in two languages.
+
+// %% [markdown] lang=ko
+// 원래 강의의 실습은 이것으로 전부예요. 레슨 06에서는 같은 세 단계를 사전학습된 체크포인트 위에 얹고, 두 언어로 된
+// 의도 40개 전체를 다뤄요.
