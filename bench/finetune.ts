@@ -10,7 +10,7 @@
  * above scratch per language; ≤ 10 minutes; prediction < 10 ms.
  * The JSON summary is also written to bench/results/finetune.json (lesson 06 plots it).
  *
- *   npm run bench:finetune -- [--json] [--model DIR] [--splits full,few-shot] [--epochs N] [--lr X] [--reinit-layers N] [--start both|pretrained|scratch]
+ *   npm run bench:finetune -- [--json] [--model DIR] [--splits full,few-shot] [--epochs N] [--lr X] [--reinit-layers N] [--head-lr-scale X] [--start both|pretrained|scratch] [--out FILE]
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -100,6 +100,7 @@ async function main(): Promise<void> {
       epochs: { type: "string" },
       lr: { type: "string" },
       "reinit-layers": { type: "string" },
+      "head-lr-scale": { type: "string" },
       start: { type: "string", default: "both" },
       out: { type: "string" },
     },
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
     epochs: values.epochs ? Number(values.epochs) : undefined,
     learningRate: values.lr ? Number(values.lr) : undefined,
     reinitializeTopLayers: values["reinit-layers"] ? Number(values["reinit-layers"]) : undefined,
+    headLearningRateScale: values["head-lr-scale"] ? Number(values["head-lr-scale"]) : undefined,
     progress: !values.json,
   };
   const splits = values.splits!.split(",").map((x) => x.trim());
