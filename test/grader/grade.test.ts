@@ -110,10 +110,11 @@ describe("grader: grade, end to end (real sandboxed kernels)", function () {
         ].join("\n"),
       ),
       // q1: a TypeScript type error tslab refuses; q2: an unhandled rejection; q3: 10 MB of output.
-      // q2's cell fails and leaves the kernel poisoned, so q3's cell then ends the kernel: q3 is retried in a
-      // fresh kernel without q2's failed cell, and passes.
+      // q2's cell fails before it defines its function and leaves the kernel poisoned, so q3's cell then ends the
+      // kernel: q3 is retried in a fresh kernel without q2's failed cell, and passes. (A function defined *above* the
+      // throw would be kept, as IPython keeps it, and q2 would pass.)
       poisoned: withCell(
-        withCell(good, "q2-solution", `${cellSourceOf(good, "q2-solution")}\n(globalThis as Record<string, unknown>).poisoned = true;\nthrow new Error("left the kernel poisoned");`),
+        withCell(good, "q2-solution", `(globalThis as Record<string, unknown>).poisoned = true;\nthrow new Error("left the kernel poisoned");\n${cellSourceOf(good, "q2-solution")}`),
         "q3-solution",
         `if ((globalThis as Record<string, unknown>).poisoned) process.exit(3);\n${cellSourceOf(good, "q3-solution")}`,
       ),
