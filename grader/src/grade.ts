@@ -11,6 +11,7 @@ import os from "os";
 import path from "path";
 import { cellSource, formatNotebook, parseNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/dist/notebook";
 import { createProgress } from "bertlab/dist/progress";
+import { cellTimeoutMs } from "bertlab/dist/runner";
 import { checkSource, listNotebooks, releaseNotebook, type Question } from "./assign";
 import { executeGraded, errorSummary, type ExecuteOutcome } from "./execute";
 import { Gradebook, type StoredCell } from "./gradebook";
@@ -236,8 +237,8 @@ function inCellOrder(nb: AssignmentNotebook, rows: GradeRow[]): GradeRow[] {
  */
 export function notebookTimeoutMs(nb: Pick<AssignmentNotebook, "source">, graderTimeoutMs: number | undefined): number {
   const base = graderTimeoutMs ?? 60_000;
-  const declared = (nb.source.metadata as { bertlab?: { timeout?: unknown } } | undefined)?.bertlab?.timeout;
-  return typeof declared === "number" && Number.isFinite(declared) && declared > 0 ? Math.max(base, declared * 1000) : base;
+  // The runner's reading of metadata.bertlab.timeout (index -1: no cell's own, the notebook's), never below ours.
+  return Math.max(base, cellTimeoutMs(nb.source, -1, { defaultTimeoutMs: base }));
 }
 
 /** Runs one notebook; repeats the run while the machine, not the student, is to blame. */
