@@ -1,9 +1,8 @@
 /**
  * bertlab: BERT in TypeScript on TensorFlow.js, the library behind the course.
- * Importing it picks a backend (see backend/select.ts); `await ready()` to see which.
+ * Importing it has no side effects: the backend is chosen by the first `await ready()` (every async API awaits it;
+ * see backend/select.ts).
  */
-import { ready } from "./backend";
-
 export * from "./backend";
 export { version } from "./version";
 export * from "./progress";
@@ -20,4 +19,3 @@ export * from "./display";
 export * from "./viz";
 export * from "./train";
 
-ready();

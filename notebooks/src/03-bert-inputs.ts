@@ -44,7 +44,8 @@
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { BertTokenizer, BertKerasLayer, BertModel, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
+import { ready, BertTokenizer, BertKerasLayer, BertModel, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
+await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // %% [markdown]
 // ## A tokenizer

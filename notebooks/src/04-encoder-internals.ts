@@ -59,11 +59,12 @@
 // %%
 import * as tf from "@tensorflow/tfjs";
 import {
-  BertModel, BertTokenizer, BertConfig, bertConfig, BERT_PRESETS, bertModelWeightSpecs, shippedModelDir, builtinCorpusDir,
+  ready, BertModel, BertTokenizer, BertConfig, bertConfig, BERT_PRESETS, bertModelWeightSpecs, shippedModelDir, builtinCorpusDir,
   corpusFiles, trainWordPiece, embeddings, additiveAttentionMask, encoderLayer, layerNorm, gelu,
   showHeatmap, showMask, showAttention, showHeadView, showModelView, showLineChart,
 } from "bertlab";
 import * as fs from "node:fs";
+await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let modelDir: string | undefined = process.env.BERTLAB_MODEL;

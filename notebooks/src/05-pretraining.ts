@@ -60,11 +60,12 @@
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import {
-  BertTokenizer, BertForPreTraining, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
+  ready, BertTokenizer, BertForPreTraining, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
   readCorpus, tokenizeDocuments, pretrainingVocab, createNspPairs, buildPairInput, maskTokens, Random,
   makePretrainingBatch, batchToTensors, pretrainingLosses, pretrain, evaluatePretraining,
   showTokenTable, showBarChart, showTopK, liveLineChart,
 } from "bertlab";
+await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let shipped: string | undefined = process.env.BERTLAB_MODEL;

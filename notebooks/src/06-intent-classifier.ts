@@ -57,10 +57,11 @@
 import * as tf from "@tensorflow/tfjs";
 import * as fs from "node:fs";
 import {
-  loadBuiltinIntents, BertKerasLayer, BertTokenizer, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
+  ready, loadBuiltinIntents, BertKerasLayer, BertTokenizer, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
   accuracy, classificationReport, chooseOosThreshold, oosReport, createProgress, linearWarmupDecay, display,
   showTokenTable, showConfusionMatrix, showBarChart, showTopK, liveLineChart,
 } from "bertlab";
+await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 const data = loadBuiltinIntents({ includeOos: true });
 const labels = data.labels;

@@ -1,5 +1,5 @@
 import { registerWasmTrainingKernels } from "./kernels";
-import { BackendChoice, describeBackend, onBackendActivated, parseBackendName, selectBackend } from "./select";
+import { activeBackendChoice, BackendChoice, describeBackend, onBackendActivated, parseBackendName, selectBackend } from "./select";
 
 export * from "./select";
 export { inTslabKernel, isEmscriptenRethrow, withoutEmscriptenHandlers } from "./process-handlers";
@@ -19,7 +19,7 @@ function envFlag(name: string): boolean {
   return v !== undefined && v !== "" && v !== "0";
 }
 
-/** Importing bertlab prints nothing unless asked (BERTLAB_VERBOSE=1); `bertlab info` and 00-setup show the backend. */
+/** Choosing a backend prints nothing unless asked (BERTLAB_VERBOSE=1); `bertlab info` and 00-setup show the backend. */
 function announce(): boolean {
   return envFlag("BERTLAB_VERBOSE") && !envFlag("BERTLAB_QUIET");
 }
@@ -27,11 +27,18 @@ function announce(): boolean {
 let readyPromise: Promise<BackendChoice> | undefined;
 
 /**
- * Resolves once bertlab has chosen and activated its backend. Started on import;
- * every async bertlab API awaits it, and notebooks may `await ready()` to see the choice.
+ * Resolves once bertlab has chosen and activated its backend. Importing bertlab chooses nothing: the first
+ * `ready()` does (every async bertlab API awaits it, and a notebook's first cell may `await ready()` to see the
+ * choice). A backend already chosen with `selectBackend` is kept, so an explicit choice is never overridden later.
+ * Tensors made before it (e.g. a tokenizer's `toTensors`) live on tfjs' default cpu backend and move when used.
  */
 export function ready(): Promise<BackendChoice> {
   if (!readyPromise) {
+    const chosen = activeBackendChoice();
+    if (chosen) {
+      readyPromise = Promise.resolve(chosen);
+      return readyPromise;
+    }
     // An unknown name is a mistake to report at once, not after a failed search.
     const requested = process.env.BERTLAB_BACKEND;
     if (requested) parseBackendName(requested);

@@ -105,6 +105,11 @@ export function onBackendActivated(hook: (choice: BackendChoice) => void): void 
 
 let current: BackendChoice | undefined;
 
+/** The backend bertlab activated last (by `ready()` or an explicit `selectBackend`), if any. */
+export function activeBackendChoice(): BackendChoice | undefined {
+  return current;
+}
+
 /**
  * tfjs' cpu backend greets Node users on its first tensor with a banner on stderr.
  * Graders treat stderr as failure and learners read it as an error, so it is

@@ -45,4 +45,37 @@ describe("backend selection", () => {
     const r = info({ BERTLAB_BACKEND: "cpu" });
     assert.equal(r.stderr, "");
   });
+
+  // Importing bertlab used to start the choice in the background, so a `tf.setBackend("cpu")` made right after the
+  // import was silently replaced by wasm once wasm had loaded (seen as an intermittent test failure under load).
+  it("chooses nothing on import, and never overrides a backend chosen explicitly", () => {
+    const probe = `
+      const tf = require("@tensorflow/tfjs");
+      const bertlab = require(${JSON.stringify(path.join(root, "src/dist/index.js"))});
+      (async () => {
+        const seen = { onImport: bertlab.activeBackendChoice() === undefined };
+        await bertlab.selectBackend("cpu");
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        seen.afterWait = tf.getBackend();
+        seen.ready = (await bertlab.ready()).name;
+        seen.afterReady = tf.getBackend();
+        console.log(JSON.stringify(seen));
+      })();`;
+    const r = spawnSync(process.execPath, ["-e", probe], { cwd: root, env: { ...process.env, BERTLAB_BACKEND: "" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { onImport: true, afterWait: "cpu", ready: "cpu", afterReady: "cpu" });
+  });
+
+  it("chooses on the first ready(), without an explicit choice", () => {
+    const probe = `
+      const tf = require("@tensorflow/tfjs");
+      const bertlab = require(${JSON.stringify(path.join(root, "src/dist/index.js"))});
+      (async () => {
+        const choice = await bertlab.ready();
+        console.log(JSON.stringify({ name: choice.name, active: tf.getBackend(), same: (await bertlab.ready()) === choice }));
+      })();`;
+    const r = spawnSync(process.execPath, ["-e", probe], { cwd: root, env: { ...process.env, BERTLAB_BACKEND: "" }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), { name: "wasm", active: "wasm", same: true });
+  });
 });
