@@ -58,8 +58,9 @@ function firstOutOfRange(values: ArrayLike<number>, width: number, limit: number
 
 /**
  * Converts to int32 tensors and checks shapes and id ranges against the config. Call inside tf.tidy.
- * The id-range check reads the ids back from the backend (a synchronous readback); `checkIds: false`
- * skips it where the ids come from the tokenizer every step (the Keras layer inside `fit`).
+ * The id-range check reads ids given as arrays directly; ids already in a tensor are read back from the
+ * backend (a synchronous readback), which `checkIds: false` skips where the ids come from the tokenizer
+ * every step (the Keras layer inside `fit`).
  */
 export function prepareInputs(inputs: BertInputs, config: BertConfig, options: { checkIds?: boolean } = {}): BertTensors {
   if (inputs === null || typeof inputs !== "object" || inputs.inputIds === undefined) {
@@ -83,11 +84,13 @@ export function prepareInputs(inputs: BertInputs, config: BertConfig, options: {
     }
   }
   if (options.checkIds === false) return { inputIds, segmentIds, inputMask };
-  const badId = firstOutOfRange(inputIds.dataSync(), seqLen, config.vocabSize);
+  // Ids given as arrays are checked where they are; only ids already in a tensor are read back.
+  const values = (input: IdsInput, tensor: tf.Tensor2D): ArrayLike<number> => (Array.isArray(input) ? input.flat() : tensor.dataSync());
+  const badId = firstOutOfRange(values(inputs.inputIds, inputIds), seqLen, config.vocabSize);
   if (badId) {
     throw new Error(`token id ${badId[2]} at [${badId[0]}, ${badId[1]}] is out of range for vocab_size ${config.vocabSize}`);
   }
-  const badSegment = firstOutOfRange(segmentIds.dataSync(), seqLen, config.typeVocabSize);
+  const badSegment = segmentInput === undefined ? undefined : firstOutOfRange(values(segmentInput, segmentIds), seqLen, config.typeVocabSize);
   if (badSegment) {
     throw new Error(`segment id ${badSegment[2]} at [${badSegment[0]}, ${badSegment[1]}] is out of range for type_vocab_size ${config.typeVocabSize}`);
   }

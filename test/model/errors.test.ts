@@ -48,6 +48,27 @@ describe("model: clear errors for bad input", () => {
     assert.throws(() => model.forward({ inputIds: [[2, 5]], segmentIds: [[0, 2]] }), /segment id 2 at \[0, 1\] is out of range for type_vocab_size 2/);
   });
 
+  it("checks ids given as arrays without reading anything back from the backend", () => {
+    const original = tf.Tensor.prototype.dataSync;
+    let readbacks = 0;
+    tf.Tensor.prototype.dataSync = function (this: tf.Tensor) {
+      readbacks++;
+      return original.call(this);
+    } as typeof original;
+    try {
+      tf.tidy(() => {
+        model.forward({ inputIds: [[2, 5, 6]], segmentIds: [[0, 0, 1]], inputMask: [[1, 1, 1]] });
+      });
+      assert.equal(readbacks, 0);
+      tf.tidy(() => {
+        model.forward({ inputIds: tf.tensor2d([[2, 5, 6]], undefined, "int32") });
+      });
+      assert.equal(readbacks, 1, "ids in a tensor are read back once to be checked");
+    } finally {
+      tf.Tensor.prototype.dataSync = original;
+    }
+  });
+
   it("ragged rows and mismatched input shapes", () => {
     assert.throws(() => model.forward({ inputIds: [[2, 5, 6], [2, 5]] }), /row 1 has 2 entries but row 0 has 3/);
     assert.throws(() => model.forward({ inputIds: [[2, 5, 6]], inputMask: [[1, 1]] }), /inputMask has shape \[1, 2\] but inputIds has \[1, 3\]/);
