@@ -45,8 +45,8 @@ export function inferenceLinear(x: tf.Tensor, weight: tf.Tensor, bias?: tf.Tenso
   return run(bias ? _FusedMatMul : BatchMatMul, inputs, { transposeA: false, transposeB: false, activation: "linear" });
 }
 
-/** a·b over matching (or broadcast) leading dimensions of any rank, in one kernel. */
-export function inferenceMatMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor | undefined {
+/** a·b (or a·bᵀ with `transposeB`) over matching (or broadcast) leading dimensions of any rank, in one kernel. */
+export function inferenceMatMul(a: tf.Tensor, b: tf.Tensor, options: { transposeB?: boolean } = {}): tf.Tensor | undefined {
   if (!usable(a) || a.rank < 2 || b.rank < 2) return undefined;
-  return run(BatchMatMul, { a, b }, { transposeA: false, transposeB: false });
+  return run(BatchMatMul, { a, b }, { transposeA: false, transposeB: options.transposeB === true });
 }

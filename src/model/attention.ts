@@ -11,25 +11,35 @@ import { layerNorm } from "./layer-norm";
 import { linear } from "./linear";
 import { BertWeights, param } from "./weights";
 
+/** Options of `scaledDotProductAttention`; every one has the default of inference. */
+export interface AttentionOptions {
+  /** 0 where a key may be attended to, a large negative number at padding; broadcast over heads and queries: [B, 1, 1, S]. */
+  mask?: tf.Tensor;
+  /** Dropout rate on the attention probabilities (BERT: attention_probs_dropout_prob), applied only when `training`. */
+  dropout?: number;
+  training?: boolean;
+}
+
 /**
- * softmax(Q Kᵀ / √d + mask) V. `additiveMask` is 0 where a key may be attended to and a large
- * negative number at padding, broadcast over heads and queries: [B, 1, 1, S].
- * `keysT` comes already transposed to [B, heads, d, S], saving one transpose.
+ * softmax(Q Kᵀ / √d + mask) V, per head. Queries, keys and values are [B, heads, S, d].
  */
 export function scaledDotProductAttention(
   queries: tf.Tensor4D,
-  keysT: tf.Tensor4D,
+  keys: tf.Tensor4D,
   values: tf.Tensor4D,
-  additiveMask: tf.Tensor,
-  dropoutRate: number,
-  training: boolean,
+  options: AttentionOptions = {},
 ): { context: tf.Tensor4D; probs: tf.Tensor4D } {
   const headDim = queries.shape[3];
+  if (keys.shape[3] !== headDim) {
+    throw new Error(`keys must be [B, heads, S, d] like the queries: got [${keys.shape.join(", ")}] for queries [${queries.shape.join(", ")}]`);
+  }
   // inferenceMatMul: one kernel on the 4-D operands when bertlab's backend can (backend/inference.ts).
-  const matMul = (a: tf.Tensor4D, b: tf.Tensor4D): tf.Tensor4D => (inferenceMatMul(a, b) ?? tf.matMul(a, b)) as tf.Tensor4D;
-  const scores = tf.add(tf.mul(matMul(queries, keysT), 1 / Math.sqrt(headDim)), additiveMask);
+  const qKT = (inferenceMatMul(queries, keys, { transposeB: true }) ?? tf.matMul(queries, keys, false, true)) as tf.Tensor4D;
+  const scaled = tf.mul(qKT, 1 / Math.sqrt(headDim));
+  const scores = options.mask ? tf.add(scaled, options.mask) : scaled;
   const probs = tf.softmax(scores) as tf.Tensor4D;
-  const context = matMul(dropout(probs, dropoutRate, training) as tf.Tensor4D, values);
+  const dropped = dropout(probs, options.dropout ?? 0, options.training === true) as tf.Tensor4D;
+  const context = (inferenceMatMul(dropped, values) ?? tf.matMul(dropped, values)) as tf.Tensor4D;
   return { context, probs };
 }
 
@@ -51,11 +61,10 @@ export function multiHeadSelfAttention(
   const heads = config.numAttentionHeads;
   const d = h / heads;
   const project = (name: string) => linear(hidden, param(w, `${prefix}.self.${name}.weight`), param(w, `${prefix}.self.${name}.bias`));
-  // [B, S, H] -> [B, S, heads, d] -> [B, heads, S, d] (keys: [B, heads, d, S])
-  const q = tf.transpose(project("query").reshape([b, s, heads, d]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const kT = tf.transpose(project("key").reshape([b, s, heads, d]), [0, 2, 3, 1]) as tf.Tensor4D;
-  const v = tf.transpose(project("value").reshape([b, s, heads, d]), [0, 2, 1, 3]) as tf.Tensor4D;
-  const { context, probs } = scaledDotProductAttention(q, kT, v, additiveMask, config.attentionProbsDropoutProb, training);
+  // [B, S, H] -> [B, S, heads, d] -> [B, heads, S, d]
+  const splitHeads = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x.reshape([b, s, heads, d]), [0, 2, 1, 3]) as tf.Tensor4D;
+  const [q, k, v] = [splitHeads(project("query")), splitHeads(project("key")), splitHeads(project("value"))];
+  const { context, probs } = scaledDotProductAttention(q, k, v, { mask: additiveMask, dropout: config.attentionProbsDropoutProb, training });
   const merged = tf.transpose(context, [0, 2, 1, 3]).reshape([b, s, h]);
   // BertSelfOutput: project back, dropout, add the residual, normalise.
   const projected = linear(merged, param(w, `${prefix}.output.dense.weight`), param(w, `${prefix}.output.dense.bias`));

@@ -92,6 +92,12 @@ describe("inference fast paths", () => {
     assert.ok(fast, "the fast path was not taken");
     const diff = maxAbsDiff([fast.dataSync() as Float32Array], [composed(() => tf.matMul(q, kT)).dataSync() as Float32Array]);
     assert.ok(diff <= 1e-5, `MatMul differs by ${diff}`);
+    // Q·Kᵀ with K as it is ([B, heads, S, d]), as the attention takes it.
+    const k = tf.tensor4d(seededValues(2 * 3 * 5 * 4, 8), [2, 3, 5, 4]);
+    const fastT = inferenceMatMul(q, k, { transposeB: true });
+    assert.ok(fastT, "the fast path was not taken for transposeB");
+    const diffT = maxAbsDiff([fastT.dataSync() as Float32Array], [composed(() => tf.matMul(q, k, false, true)).dataSync() as Float32Array]);
+    assert.ok(diffT <= 1e-5, `MatMul with transposeB differs by ${diffT}`);
   });
 
   it("steps aside while a gradient is recorded, so gradients stay tfjs's own and correct", () => {

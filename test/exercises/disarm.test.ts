@@ -114,7 +114,7 @@ const ATTACKS: Record<string, [string, string, string]> = {
       "function maskedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyPaddingMask: boolean[], causal: boolean): { probs: tf.Tensor3D; context: tf.Tensor3D } {",
       "  const S = keyPaddingMask.length;",
       "  const bias = tf.tensor2d(Array.from({ length: S }, (_, i) => keyPaddingMask.map((ignore, j) => (ignore || (causal && j > i) ? -10000 : 0))), [S, S]).reshape([1, 1, S, S]);",
-      "  const out = scaledDotProductAttention(q.expandDims(0) as tf.Tensor4D, tf.transpose(k, [0, 2, 1]).expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, bias, 0, false);",
+      "  const out = scaledDotProductAttention(q.expandDims(0) as tf.Tensor4D, k.expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, { mask: bias });",
       "  return { probs: out.probs.squeeze([0]) as tf.Tensor3D, context: out.context.squeeze([0]) as tf.Tensor3D };",
       "}",
     ].join("\n"),

@@ -124,7 +124,7 @@ describe("q1", () => {
   // BEGIN HIDDEN TESTS
   const reference = (ignore: boolean[], causal: boolean) => {
     const bias = tf.tensor2d(Array.from({ length: S }, (_, i) => ignore.map((x, j) => (x || (causal && j > i) ? -10000 : 0))), [S, S]).reshape([1, 1, S, S]);
-    const out = lib.scaledDotProductAttention(q.expandDims(0) as tf.Tensor4D, tf.transpose(k, [0, 2, 1]).expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, bias, 0, false);
+    const out = lib.scaledDotProductAttention(q.expandDims(0) as tf.Tensor4D, k.expandDims(0) as tf.Tensor4D, v.expandDims(0) as tf.Tensor4D, { mask: bias });
     return { probs: out.probs.squeeze([0]), context: out.context.squeeze([0]) };
   };
   it("matches the library's probs with padding", () => {
