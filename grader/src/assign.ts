@@ -8,7 +8,7 @@
 import { createHash } from "crypto";
 import { mkdir, readdir, writeFile } from "fs/promises";
 import path from "path";
-import { cellSource, formatNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/dist/notebook";
+import { cellSource, formatNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/notebook";
 import {
   MARKERS,
   computeChecksum,

@@ -10,8 +10,8 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "crypto";
 import { readFileSync } from "fs";
-import { cellSource, type NbOutput } from "bertlab/dist/notebook";
-import { Kernel, type CellStatus, type ExecuteResult } from "bertlab/dist/runner";
+import { cellSource, type NbOutput } from "bertlab/notebook";
+import { Kernel, type CellStatus, type ExecuteResult } from "bertlab/runner";
 import type { GradedCell } from "./restore";
 import type { KernelSandbox } from "./sandbox";
 

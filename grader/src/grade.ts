@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { mkdir, writeFile } from "fs/promises";
 import os from "os";
 import path from "path";
-import { cellSource, formatNotebook, parseNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/dist/notebook";
-import { createProgress } from "bertlab/dist/progress";
-import { cellTimeoutMs } from "bertlab/dist/runner";
+import { cellSource, formatNotebook, parseNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/notebook";
+import { createProgress } from "bertlab/progress";
+import { cellTimeoutMs } from "bertlab/runner";
 import { checkSource, listNotebooks, releaseNotebook, type Question } from "./assign";
 import { executeGraded, errorSummary, type ExecuteOutcome } from "./execute";
 import { Gradebook, type StoredCell } from "./gradebook";

@@ -3,7 +3,7 @@
  * and its checksum, computed exactly like nbgrader's utils.compute_checksum so nbgrader tools agree with ours.
  */
 import { createHash } from "crypto";
-import { cellSource, type NbCell } from "bertlab/dist/notebook";
+import { cellSource, type NbCell } from "bertlab/notebook";
 
 export interface NbgraderMeta {
   grade: boolean;

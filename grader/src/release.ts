@@ -8,7 +8,7 @@
 import { spawnSync } from "child_process";
 import fs from "fs";
 import path from "path";
-import { readNotebook } from "bertlab/dist/notebook";
+import { readNotebook } from "bertlab/notebook";
 import { findRegions, isTestCell, MARKERS, nbgraderMeta, sourceLines } from "./nbgrader";
 
 /** Paths (relative to the course, "/"-separated) never released: instructor material and build output. */

@@ -7,7 +7,7 @@
  * - Cells the student added keep their place after the source cell they followed.
  * Every change is recorded as a note, so feedback and grades.csv can say what happened.
  */
-import { cellSource, type NbCell, type Notebook } from "bertlab/dist/notebook";
+import { cellSource, type NbCell, type Notebook } from "bertlab/notebook";
 import { graderTestSource, releaseNotebook } from "./assign";
 import { computeChecksum, isLocked, isSolution, isTestCell, nbgraderMeta } from "./nbgrader";
 

@@ -3,7 +3,7 @@
  * points when every one of its tests (public and hidden) passes. A test cell may instead split its
  * points over its tests (partial credit, see `creditOf`).
  */
-import type { NbCell } from "bertlab/dist/notebook";
+import type { NbCell } from "bertlab/notebook";
 import type { Question } from "./assign";
 import type { ExecuteOutcome, TestOutcome } from "./execute";
 

@@ -5,9 +5,9 @@
  * solutions/ (where every test, hidden included, must pass).
  */
 import path from "path";
-import { readNotebook } from "bertlab/dist/notebook";
-import { cellTimeoutMs } from "bertlab/dist/runner";
-import { renderCheckText } from "bertlab/dist/check";
+import { readNotebook } from "bertlab/notebook";
+import { cellTimeoutMs } from "bertlab/runner";
+import { renderCheckText } from "bertlab/check";
 import { graderTestSource } from "./assign";
 import { executeGraded, type QuestionOutcome } from "./execute";
 import { harnessPath } from "./grade";

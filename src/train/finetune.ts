@@ -253,7 +253,7 @@ function trainBatch(
   try {
     const { value, grads } = withSeededMathRandom(dropoutRng, () =>
       tf.variableGrads(() => {
-        const logits = classifier.logits(inputs, true, dropoutRng.uint32());
+        const logits = classifier.logits(inputs, { training: true, dropoutSeed: dropoutRng.uint32() });
         correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "int32")) as tf.Scalar);
         return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classifier.labels.length), logits) as tf.Scalar;
       }, variables),

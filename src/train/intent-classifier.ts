@@ -85,10 +85,14 @@ export class IntentClassifier {
     return out;
   }
 
-  /** Class scores before the softmax: [B, numLabels]. Call inside tidy or a gradient tape. */
-  logits(inputs: BertTensors, training: boolean, dropoutSeed?: number): tf.Tensor2D {
+  /**
+   * Class scores before the softmax: [B, numLabels]. Call inside tidy or a gradient tape. `training` turns on
+   * dropout (BERT's and the head's); `dropoutSeed` makes the head's dropout mask reproducible.
+   */
+  logits(inputs: BertTensors, options: { training?: boolean; dropoutSeed?: number } = {}): tf.Tensor2D {
+    const training = options.training === true;
     const { pooledOutput } = bertModelForward(this.bert.namedWeights, this.bert.config, inputs, { training });
-    const dropped = training && this.dropout > 0 ? tf.dropout(pooledOutput, this.dropout, undefined, dropoutSeed) : pooledOutput;
+    const dropped = training && this.dropout > 0 ? tf.dropout(pooledOutput, this.dropout, undefined, options.dropoutSeed) : pooledOutput;
     return linear(dropped, this.classifierWeight, this.classifierBias) as tf.Tensor2D;
   }
 
@@ -109,7 +113,7 @@ export class IntentClassifier {
       const batch = padBatch(ids.map((i) => encoded[i]));
       const probs = tf.tidy(() => {
         const inputs = batchToTensors(batch);
-        return tf.softmax(this.logits(inputs, false));
+        return tf.softmax(this.logits(inputs));
       });
       const data = probs.dataSync();
       probs.dispose();

@@ -97,9 +97,11 @@ const ATTACKS: Record<string, [string, string, string]> = {
     [
       REVERSED_TRUNCATION,
       "const reversed = (a: number[], b: number[], max: number, rng: Random): void => { const r = truncatePair(a.map(String), b.map(String), max, rng); a.splice(0, a.length, ...r.a.map(Number)); b.splice(0, b.length, ...r.b.map(Number)); };",
-      "for (const id of [\"bertlab\", \"bertlab/dist/train/nsp\", \"bertlab/dist/train/index\"]) {",
-      "  try { require(id).truncatePair = reversed; } catch (e) { console.log(`patch ${id} failed: ${(e as Error).message}`); }",
-      "  console.log(`${id}: ${require(id).truncatePair === reversed ? \"PATCHED\" : \"patch refused\"}`);",
+      // bertlab exports no deep paths, so the attack names its files.
+      "const distDir = require(\"path\").dirname(require.resolve(\"bertlab\"));",
+      "for (const [name, id] of [[\"bertlab\", \"bertlab\"], [\"dist/train/nsp\", distDir + \"/train/nsp\"], [\"dist/train/index\", distDir + \"/train/index\"]]) {",
+      "  try { require(id).truncatePair = reversed; } catch (e) { console.log(`patch ${name} failed: ${(e as Error).message}`); }",
+      "  console.log(`${name}: ${require(id).truncatePair === reversed ? \"PATCHED\" : \"patch refused\"}`);",
       "}",
     ].join("\n"),
   ],
@@ -253,7 +255,7 @@ describe("exercises: hostile answers to the course's exercises, graded for real"
     assert.match(r.reason, /hidden test "follows the draw order exactly over 200 seeds" failed/);
     const text = graded("patched-library", "05-pretraining.ipynb");
     assert.doesNotMatch(text, /PATCHED/);
-    for (const id of ["bertlab", "bertlab/dist/train/nsp", "bertlab/dist/train/index"]) assert.ok(text.includes(`${id}: patch refused`), `${id} was not refused`);
+    for (const id of ["bertlab", "dist/train/nsp", "dist/train/index"]) assert.ok(text.includes(`${id}: patch refused`), `${id} was not refused`);
   });
 
   it("06: more than the 10-epoch budget, or fitting on the test split, scores 0 with the reason", () => {
