@@ -101,10 +101,14 @@ export function pretrainingHeadsWeightSpecs(config: BertConfig): WeightSpec[] {
  * Linear and embedding weights, zeros for biases, ones for LayerNorm scales, and the padding
  * token's word embedding zeroed.
  */
+/** What seed 0 becomes for tfjs' random ops, which would otherwise ignore it. */
+const SEED_FOR_ZERO = 0x5eed;
+
 export function initialValue(spec: WeightSpec, config: BertConfig, seed?: number): tf.Tensor {
   switch (spec.init) {
     case "normal": {
-      const values = tf.randomNormal(spec.shape, 0, config.initializerRange, "float32", seed);
+      // tfjs reads a seed of 0 as "no seed" (it tests the seed for truth), so 0 is passed on as another fixed value.
+      const values = tf.randomNormal(spec.shape, 0, config.initializerRange, "float32", seed === 0 ? SEED_FOR_ZERO : seed);
       if (spec.name !== "embeddings.word_embeddings.weight" || config.padTokenId >= config.vocabSize) return values;
       // Held as [H, V]: the padding token is a column.
       const isPad = tf.equal(tf.range(0, config.vocabSize, 1, "int32"), config.padTokenId);

@@ -19,6 +19,16 @@ describe("model: BertConfig", () => {
     assert.throws(() => bertConfig("huge" as "tiny"), /unknown BERT preset "huge"/);
   });
 
+  it("gives the same weights for the same seed, seed 0 included (tfjs alone ignores a seed of 0)", async () => {
+    const config = bertConfig("tiny", { vocabSize: 50, maxPositionEmbeddings: 16 });
+    for (const seed of [0, 5]) {
+      const [a, b] = [await BertForPreTraining.create(config, { seed }), await BertForPreTraining.create(config, { seed })];
+      for (const [name, w] of a.namedWeights) assert.deepEqual(w.dataSync(), b.namedWeights.get(name)!.dataSync(), `seed ${seed}: ${name} differs`);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
   it("builds a fresh model of any size with HF's initialisation", async () => {
     const config = bertConfig("tiny", { vocabSize: 50, maxPositionEmbeddings: 16 });
     const model = await BertForPreTraining.create(config, { seed: 1 });
