@@ -13,7 +13,9 @@
 // - tokenize a word with greedy longest-match-first, the way BERT's tokenizer does;
 // - measure the `[UNK]` rate and tokens per word against the vocabulary size;
 // - tokenize Korean, Japanese and English with a multilingual vocabulary, and say why an *uncased*
-//   vocabulary turns Hangul into jamo.
+//   vocabulary turns Hangul into jamo;
+// - take a sentence through every stage of `BertTokenizer` (normalise, pre-tokenise, WordPiece, `[CLS]`/`[SEP]`, ids)
+//   and back, and say what decoding cannot restore.
 //
 // Run the cells top to bottom (Shift+Enter). Where a cell asks you to **predict**, write your guess down first.
 
@@ -35,6 +37,8 @@
 // - 어휘 집합 크기에 따른 `[UNK]` 비율과 단어당 토큰 수를 측정할 수 있습니다.
 // - 다국어 어휘 집합으로 한국어, 일본어, 영어를 토큰화하고, *대소문자 구분 없는*(uncased) 어휘 집합이 왜 한글을
 //   자모(jamo)로 바꿔 버리는지 설명할 수 있습니다.
+// - 문장 하나를 `BertTokenizer`의 모든 단계(정규화, 사전 토큰화, WordPiece, `[CLS]`/`[SEP]`, ID)에 통과시켰다가 되돌리고,
+//   디코딩으로 되살릴 수 없는 것이 무엇인지 말할 수 있습니다.
 //
 // 셀을 위에서 아래로 실행하세요(Shift+Enter). 셀이 **예측**해 보라고 하면, 먼저 추측을 적어 두세요.
 
@@ -642,6 +646,159 @@ if (uncasedFile && mbertFile) {
 }
 
 // %% [markdown]
+// ## 8. The tokenizer pipeline, stage by stage
+//
+// `BertTokenizer.encode` is the pieces of this lesson run one after the other (the order of Hugging Face's
+// `tokenizers`, which bertlab matches id for id):
+//
+// 1. cut out *added tokens* written in the raw text (`[MASK]`, `[SEP]`...), so that they are never split;
+// 2. **normalise**: drop control characters, put spaces around CJK ideographs, and, for an uncased model, lowercase
+//    and strip accents (NFD, then drop the nonspacing marks);
+// 3. **pre-tokenise**: split on whitespace and split off every punctuation character;
+// 4. **WordPiece** each word by greedy longest match, `##` marking a piece that continues a word (section 4);
+// 5. add the **template** `[CLS]` … `[SEP]`, and look up the **ids**.
+//
+// We take one English and one Korean sentence through the stages with the tokenizer of the course's checkpoint
+// (`models/bertlab-mini`, a cased vocabulary of 16,000 pieces; without it, section 6's frequency-trained vocabulary).
+//
+// **Predict:** what does the uncased normaliser make of `Zoë's café`? And how many code points does the Korean
+// sentence gain under it?
+
+// %% [markdown] lang=ko
+// ## 8. 토크나이저 파이프라인(pipeline), 단계별로 보기
+//
+// `BertTokenizer.encode`는 이 레슨에서 본 조각들을 차례로 실행하는 것이에요(Hugging Face `tokenizers`의 순서이고,
+// bertlab은 ID 하나하나까지 그 결과와 같아요).
+//
+// 1. 원시 텍스트에 적힌 *추가 토큰*(added token, `[MASK]`, `[SEP]` 등)을 먼저 잘라 내서 절대 쪼개지지 않게 해요.
+// 2. **정규화**(normalization): 제어 문자를 버리고, 한자 같은 CJK 표의 문자(ideograph) 앞뒤에 공백을 넣고, uncased
+//    모델이라면 소문자로 바꾸고 악센트를 제거해요(NFD 뒤에 비간격 결합 부호(nonspacing mark)를 버려요).
+// 3. **사전 토큰화**(pre-tokenization): 공백에서 나누고, 문장 부호는 한 글자씩 떼어 내요.
+// 4. 단어마다 탐욕적 최장 일치로 **WordPiece**를 적용해요. `##`는 단어에 이어지는 조각을 표시해요(4절).
+// 5. **템플릿**(template) `[CLS]` … `[SEP]`를 붙이고 **ID**를 찾아요.
+//
+// 코스 체크포인트(`models/bertlab-mini`, 16,000 조각짜리 cased 어휘 집합)의 토크나이저로 영어 문장 하나와 한국어
+// 문장 하나를 이 단계들에 통과시켜 봐요(체크포인트가 없으면 6절에서 빈도로 학습한 어휘 집합을 써요).
+//
+// **예측해 보세요:** uncased 정규화는 `Zoë's café`를 무엇으로 바꿀까요? 그리고 한국어 문장은 코드 포인트가 몇 개
+// 늘어날까요?
+
+// %%
+const checkpointTokenizerDir = "../models/bertlab-mini";
+const pipelineTok = fs.existsSync(path.join(checkpointTokenizerDir, "tokenizer.json")) || fs.existsSync(path.join(checkpointTokenizerDir, "vocab.txt"))
+  ? await BertTokenizer.fromPretrained(checkpointTokenizerDir)
+  : ownCasedByFrequency;
+const pipelineTexts = { en: "Zoë's café opens at 9:30, unbelievably early!", ko: "‘大學’은 대학을 한자로 쓴 말이에요." };
+const uncasedBasic = new BasicTokenizer({ lowercase: true });
+const normalized = Object.fromEntries(Object.entries(pipelineTexts).map(([lang, text]) => {
+  const cased = pipelineTok.basic.normalize(text); // stage 2, as this (cased) tokenizer runs it
+  const uncased = uncasedBasic.normalize(text); // stage 2 of an uncased model
+  return [lang, { cased, codePoints: [...text].length, casedCodePoints: [...cased].length, uncased, uncasedCodePoints: [...uncased].length }];
+}));
+// The uncased Korean is jamo (NFD) and stays so: recomposing (NFC) would give back the cased text's syllables.
+assert.strictEqual(normalized.ko.uncased.normalize("NFC"), normalized.ko.cased);
+assert.notStrictEqual(normalized.ko.uncased, normalized.ko.cased);
+({ vocabSize: pipelineTok.vocabSize, lowercase: pipelineTok.basic.lowercase, stripAccents: pipelineTok.basic.stripAccents, ...normalized })
+
+// %% [markdown]
+// The checkpoint's tokenizer is cased (`lowercase: false`, `stripAccents: false`), so normalisation changes only one
+// thing: a space on each side of `大` and `學`, the CJK ideographs (Hangul is not in those Unicode blocks, so Korean
+// words stay whole). The uncased normaliser also turns `Zoë's café` into `zoe's cafe` and rewrites every Hangul
+// syllable as two or three jamo: the Korean sentence grows by the code points printed above (on screen the jamo may
+// look joined again). bertlab does **not**
+// recompose them: `stripAndLowercase` (in `src/tokenization/unicode.ts`) applies NFD, drops the nonspacing marks and
+// lowercases, and never applies NFC afterwards, as Google's `_run_strip_accents` and Hugging Face's `BertNormalizer`
+// do not. Nothing is lost (the `assert` recomposed the syllables with NFC), but an uncased vocabulary was built
+// from jamo, so a tokenizer that recomposed would no longer match its own vocabulary.
+//
+// Now stages 3 to 5 with the library's own pieces: the tokenizer's `BasicTokenizer` (`basic`), its WordPiece model
+// (`model.tokenizeWord`, the LinMaxMatch trie), then the template and `convertTokensToIds`. The cell stops with an
+// error if the composition differs from `encode`, or from section 4's textbook `maxMatch`.
+
+// %% [markdown] lang=ko
+// 체크포인트의 토크나이저는 cased예요(`lowercase: false`, `stripAccents: false`). 그래서 정규화가 바꾸는 것은 하나뿐이에요.
+// CJK 표의 문자인 `大`와 `學` 양쪽에 공백이 하나씩 들어가요(한글은 그 유니코드 블록에 들어 있지 않아서 한국어 단어는
+// 통째로 남아요). uncased 정규화는 여기에 더해 `Zoë's café`를 `zoe's cafe`로 바꾸고, 한글 음절을 모두 자모 두세 개로
+// 다시 적어요. 그래서 한국어 문장의 코드 포인트가 위에 출력된 만큼 늘어나요(화면에서는 자모가 다시 합쳐져 보일 수
+// 있어요). bertlab은 자모를 다시 **조합하지
+// 않아요**. `src/tokenization/unicode.ts`의 `stripAndLowercase`는 NFD를 적용하고 비간격 결합 부호를 버리고 소문자로
+// 바꿀 뿐, 그 뒤에 NFC를 적용하지 않아요. Google의 `_run_strip_accents`와 Hugging Face의 `BertNormalizer`도
+// 마찬가지예요. 잃어버리는 정보는 없지만(`assert`가 NFC로 음절을 다시 조합해 확인했어요), uncased 어휘 집합은 자모로
+// 만들어졌기 때문에 다시 조합하는 토크나이저는 자기 어휘 집합과 맞지 않게 돼요.
+//
+// 이제 3~5단계를 라이브러리의 조각들로 실행해요. 토크나이저의 `BasicTokenizer`(`basic`), WordPiece 모델
+// (`model.tokenizeWord`, LinMaxMatch 트라이), 그다음 템플릿과 `convertTokensToIds`예요. 이렇게 조합한 결과가
+// `encode`나 4절의 교과서식 `maxMatch`와 다르면 셀은 오류를 내며 멈춰요.
+
+// %%
+const wordPieceModel = pipelineTok.model;
+if (wordPieceModel.type !== "WordPiece") throw new Error(`expected a WordPiece tokenizer, got ${wordPieceModel.type}`);
+for (const [lang, text] of Object.entries(pipelineTexts)) {
+  const words = pipelineTok.basic.tokenize(text); // stages 2-3: normalise, split on whitespace and punctuation
+  const pieces = words.map((w) => wordPieceModel.tokenizeWord(w)); // stage 4: greedy longest match per word
+  const tokens = ["[CLS]", ...pieces.flat(), "[SEP]"]; // stage 5: the template...
+  const ids = pipelineTok.convertTokensToIds(tokens); // ...and the ids
+  assert.deepStrictEqual(pieces, words.map((w) => maxMatch(w, pipelineTok.vocab)), `${lang}: the trie and maxMatch disagree`);
+  const lib = pipelineTok.encode(text);
+  assert.deepStrictEqual(tokens, lib.tokens, `${lang}: tokens differ from encode`);
+  assert.deepStrictEqual(ids, lib.inputIds, `${lang}: ids differ from encode`);
+  console.log(`${lang} words:     ${words.join(" | ")}`);
+  console.log(`${lang} WordPiece: ${pieces.map((p) => p.join(" ")).join(" | ")}`);
+  console.log(`${lang} template:  ${tokens.join(" ")}`);
+  console.log(`${lang} ids:       ${ids.join(" ")}\n`);
+}
+console.log("in the vocabulary:", Object.fromEntries(["ë", "##ë", "大", "學"].map((t) => [t, pipelineTok.vocab.has(t)])));
+
+// %% [markdown]
+// Read the stages. The apostrophe, the colon, the comma and `!` become words of their own, so `9:30` is three words;
+// the quotes `‘ ’` too, which leaves the particle `은` as a word by itself. Frequent words stay whole (`at`, `early`,
+// `쓴`); others split into stem and ending (`open ##s`, `대학 ##을`, `말이 ##에요`) or are spelled from smaller pieces
+// (`ca ##f ##é`, `un ##be ##l ##ie ##v ##ably`). A word with a character the vocabulary has no piece for becomes one
+// `[UNK]`: `Zoë`, and `大` and `學` (the last line checks those pieces). Only now are `[CLS]` and `[SEP]` added, with
+// their own ids.
+//
+// Decoding goes back: `##` pieces are glued to the piece before, other tokens get a space, and Hugging Face's cleanup
+// removes the space before `,`, `.`, `!` and a few contractions. It cannot restore what the earlier stages threw
+// away. For the exact source text of a token, use its character offsets in the original string instead.
+
+// %% [markdown] lang=ko
+// 단계들을 읽어 봐요. 아포스트로피, 콜론, 쉼표, `!`는 저마다 단어 하나가 되고, 그래서 `9:30`은 단어 세 개예요.
+// 따옴표 `‘ ’`도 마찬가지라서 조사 `은`이 혼자 단어 하나로 남아요. 자주 나오는 단어는 통째로 남고(`at`, `early`,
+// `쓴`), 다른 단어는 어간과 어미로 나뉘거나(`open ##s`, `대학 ##을`, `말이 ##에요`) 더 작은 조각들로 적혀요
+// (`ca ##f ##é`, `un ##be ##l ##ie ##v ##ably`). 어휘 집합에 조각이 없는 문자가 들어 있는 단어는 `[UNK]` 하나가
+// 돼요. `Zoë`, 그리고 `大`와 `學`이 그래요(마지막 줄이 그 조각들을 확인해요). `[CLS]`와 `[SEP]`는 이 마지막
+// 단계에서야 자기 ID와 함께 붙어요.
+//
+// 디코딩(decoding)은 거꾸로 가요. `##` 조각은 앞 조각에 붙이고, 다른 토큰 앞에는 공백을 넣고, Hugging Face의 정리
+// 규칙(cleanup)이 `,`, `.`, `!`와 몇몇 축약형 앞의 공백을 지워요. 앞 단계에서 버린 것은 되살릴 수 없어요. 토큰의
+// 원래 텍스트가 정확히 필요하면 원래 문자열에서의 문자 오프셋(offset)을 쓰세요.
+
+// %%
+Object.fromEntries(Object.entries(pipelineTexts).map(([lang, text]) => {
+  const enc = pipelineTok.encode(text);
+  const unk = enc.tokens.findIndex((t) => t === "[UNK]");
+  return [lang, {
+    original: text,
+    decoded: pipelineTok.decode(enc.inputIds),
+    decodedWithoutSpecials: pipelineTok.decode(enc.inputIds, { skipSpecialTokens: true }),
+    roundTrip: pipelineTok.decode(enc.inputIds, { skipSpecialTokens: true }) === text,
+    firstUnkFromOffsets: unk < 0 ? null : text.slice(...enc.offsets[unk]),
+  }];
+}))
+
+// %% [markdown]
+// Neither sentence survives the round trip. `[UNK]` is a special token, so `skipSpecialTokens` drops it together
+// with `[CLS]` and `[SEP]`, and `Zoë` and the Hanja vanish; the spaces that pre-tokenisation put around `'` and `:`
+// stay. The offsets still point at the original characters (`Zoë` above): that is how a span found by a model
+// (a named entity, an answer) is cut out of the user's text.
+
+// %% [markdown] lang=ko
+// 두 문장 모두 왕복(round trip)하면 원래대로 돌아오지 않아요. `[UNK]`는 특수 토큰이라서 `skipSpecialTokens`가
+// `[CLS]`, `[SEP]`와 함께 지우고, 그래서 `Zoë`와 한자가 사라져요. 사전 토큰화가 `'`와 `:` 앞뒤에 넣은 공백은 그대로
+// 남아요. 오프셋은 여전히 원래 문자를 가리켜요(위의 `Zoë`). 모델이 찾은 구간(개체명, 질문의 답)을 사용자의 텍스트에서
+// 잘라 낼 때 이렇게 해요.
+
+// %% [markdown]
 // ## Summary
 //
 // - Characters never miss but make long sequences; words make short ones but miss every unseen word (`[UNK]`).
@@ -654,6 +811,8 @@ if (uncasedFile && mbertFile) {
 // - A larger vocabulary buys fewer tokens per word; WordPiece's `[UNK]` rate stays near zero.
 // - One vocabulary can hold Korean, Japanese and English. An *uncased* vocabulary decomposes Hangul into jamo and
 //   drops Japanese voicing marks: for Korean, use a cased model (or a Korean one).
+// - `encode` = normalise → pre-tokenise → WordPiece per word → `[CLS]`/`[SEP]` → ids; you composed the stages by hand
+//   and matched it. Decoding does not give the text back (`[UNK]`, lowercasing, spacing); offsets do.
 //
 // **Exercises:** `exercises/02-tokenization.ipynb` (BPE with a different tie-break, longest-match-first with
 // offsets, one answer in words). **Next:** `03-bert-inputs.ipynb` turns token lists into BERT's three inputs.
@@ -670,6 +829,9 @@ if (uncasedFile && mbertFile) {
 // - 어휘 집합이 클수록 단어당 토큰 수가 줄어듭니다. WordPiece의 `[UNK]` 비율은 0 가까이에 머뭅니다.
 // - 어휘 집합 하나에 한국어, 일본어, 영어를 모두 담을 수 있습니다. *uncased* 어휘 집합은 한글을 자모로 분해하고 일본어
 //   탁점을 없앱니다. 그러므로 한국어에는 cased 모델(또는 한국어 모델)을 써야 합니다.
+// - `encode` = 정규화 → 사전 토큰화 → 단어마다 WordPiece → `[CLS]`/`[SEP]` → ID입니다. 단계들을 직접 조합해 그 결과와
+//   일치시켰습니다. 디코딩은 원래 텍스트를 돌려주지 않습니다(`[UNK]`, 소문자 변환, 띄어쓰기). 원래 텍스트는 오프셋이
+//   돌려줍니다.
 //
 // **연습 문제:** `exercises/02-tokenization.ipynb`(동점 규칙이 다른 BPE, 오프셋을 돌려주는 최장 일치, 글로 답하는 문항
 // 하나).

@@ -16,7 +16,10 @@
 // - show what goes wrong when padding is not masked, and convert between BERT's `input_mask` (1 = attend),
 //   PyTorch's `key_padding_mask` (true = ignore) and the additive −10000 form;
 // - run the seed's Keras-style code in TypeScript: three `tf.input`s with `SEQ_LEN = 10`, `bertLayer.apply`, and
-//   the shapes of `pooled_output` and `sequence_output`.
+//   the shapes of `pooled_output` and `sequence_output`;
+// - compare one word's vectors in different sentences (input embedding vs last layer), and say what a small
+//   pretrained model does and does not show;
+// - score a sentence pair with the pretrained next-sentence head, and show that the model reads segment B's ids.
 
 // %% [markdown] lang=ko
 // # 03 · BERT의 세 가지 입력
@@ -39,12 +42,16 @@
 //   `key_padding_mask`(true = 무시), 그리고 −10000을 더하는 덧셈 형태 사이를 서로 변환할 수 있습니다.
 // - 원래 강의의 Keras 스타일 코드를 TypeScript로 실행할 수 있습니다. `SEQ_LEN = 10`인 `tf.input` 세 개,
 //   `bertLayer.apply`, 그리고 `pooled_output`과 `sequence_output`의 모양(shape)을 다룹니다.
+// - 한 단어의 벡터를 여러 문장에서 비교하고(입력 임베딩 대 마지막 층), 작은 사전학습 모델이 무엇을 보여 주고 무엇을
+//   보여 주지 못하는지 말할 수 있습니다.
+// - 사전학습된 다음 문장 예측 헤드로 문장 쌍에 점수를 매기고, 모델이 세그먼트 B의 ID를 실제로 읽는다는 것을 보여 줄 수
+//   있습니다.
 
 // %%
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertTokenizer, BertKerasLayer, BertModel, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
+import { ready, BertTokenizer, BertKerasLayer, BertModel, BertForPreTraining, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // %% [markdown]
@@ -475,6 +482,224 @@ tf.dispose([pooledValues, sequenceValues, clsVectors, pooledByHand, kerasBatch.i
 smallBert.dispose();
 
 // %% [markdown]
+// ## 8. Contextual embeddings: one word, many vectors
+//
+// The token embedding table of section 6 gives `bank` one vector, whatever the sentence. After the encoder, a token's
+// vector (its row of `sequenceOutput`, the last hidden state) has been mixed with every other token by self-attention,
+// so it depends on the sentence. That is what *contextual* means. A model that has learnt something about meaning
+// should then put `bank` (money) closer to `bank` (money) than to `bank` (river).
+//
+// Random weights cannot show that, so from here on we load the course's pretrained checkpoint as `BertForPreTraining`
+// (the encoder plus the two pretraining heads; section 9 uses the next-sentence head). Without the checkpoint the
+// lesson falls back to a randomly initialised model, and the numbers below then say nothing about meaning. We
+// compare cosine similarities of the word's vector in two sentences: in the input word embedding table, and at the
+// last layer, for the pretrained model and for an untrained one of the same size. (Korean `배` is ship, pear or
+// belly. We write it with `를`, because this vocabulary has `배가` as a piece of its own: in `배가 고파요` the model
+// would not see the token `배` at all.)
+//
+// **Predict:** for the pretrained model, which pair of `bank`s has the highest cosine similarity?
+
+// %% [markdown] lang=ko
+// ## 8. 문맥 임베딩(contextual embedding): 단어 하나, 벡터 여러 개
+//
+// 6절의 토큰 임베딩 테이블은 문장이 무엇이든 `bank`에 벡터 하나를 줘요. 인코더를 지나고 나면 토큰의 벡터(마지막 은닉
+// 상태(last hidden state)인 `sequenceOutput`에서 그 토큰의 행)는 셀프 어텐션으로 다른 모든 토큰과 섞였기 때문에 문장에
+// 따라 달라져요. 이것이 *문맥에 따른다*(contextual)는 뜻이에요. 의미에 대해 무언가를 배운 모델이라면 `bank`(은행)를
+// `bank`(강둑)보다 다른 `bank`(은행)에 더 가깝게 놓아야 해요.
+//
+// 무작위 가중치로는 그것을 보여 줄 수 없으니, 여기서부터는 코스의 사전학습된 체크포인트를 `BertForPreTraining`(인코더에
+// 사전학습 헤드(head) 두 개를 더한 것. 9절에서 다음 문장 예측 헤드를 써요)으로 불러와요. 체크포인트가 없으면 레슨은
+// 무작위로 초기화한 모델을 대신 쓰고, 그때 아래 숫자는 의미에 대해 아무것도 말해 주지 않아요. 두 문장에서 그 단어의
+// 벡터끼리 코사인 유사도(cosine similarity)를 비교해요. 입력 단어 임베딩 테이블에서, 그리고 마지막 층에서요. 사전학습된
+// 모델과 같은 크기의 학습하지 않은 모델 둘 다로 재요. (한국어 `배`는 타는 배, 먹는 배, 몸의 배예요. `를`을 붙여 쓰는
+// 이유는 이 어휘 집합에 `배가`가 조각 하나로 들어 있기 때문이에요. `배가 고파요`에서는 모델이 `배`라는 토큰을 아예
+// 보지 못해요.)
+//
+// **예측해 보세요:** 사전학습된 모델에서 코사인 유사도가 가장 높은 `bank` 쌍은 어느 것일까요?
+
+// %%
+const hasCheckpoint = fs.existsSync(`${shippedDir}/config.json`) && fs.existsSync(`${shippedDir}/model.safetensors`);
+const pretrained = hasCheckpoint
+  ? await BertForPreTraining.fromPretrained(shippedDir)
+  : await BertForPreTraining.create(bertConfig("tiny", { vocabSize: tokenizer.vocabSize }), { seed: 2 });
+// Seed 1, not 0: TensorFlow.js treats a seed of 0 as "no seed", and the first weight would differ from run to run.
+const untrained = await BertForPreTraining.create(pretrained.config, { seed: 1 });
+
+/** The token where `word` starts in `text`: its input word embedding and its last hidden state. */
+function wordVectors(model: BertForPreTraining, text: string, word: string) {
+  const enc = tokenizer.encode(text);
+  const at = text.indexOf(word);
+  const i = enc.offsets.findIndex(([start], k) => enc.wordIds[k] !== null && start === at);
+  assert.ok(at >= 0 && i > 0, `no token starts "${word}" in "${text}": ${enc.tokens.join(" ")}`);
+  return tf.tidy(() => {
+    const out = model.forward({ inputIds: [enc.inputIds], segmentIds: [enc.segmentIds], inputMask: [enc.inputMask] });
+    // bertlab holds the word embeddings as [hidden, vocab] (section 6): the token's vector is a column.
+    const input = tf.gather(model.namedWeights.get("embeddings.word_embeddings.weight")!, [enc.inputIds[i]], 1);
+    return { token: enc.tokens[i], position: i, input: Array.from(input.dataSync()), last: Array.from(tf.slice(out.sequenceOutput, [0, i, 0], [1, 1, -1]).dataSync()) };
+  });
+}
+const cosine = (a: number[], b: number[]) => {
+  let dot = 0, aa = 0, bb = 0;
+  for (let k = 0; k < a.length; k++) [dot, aa, bb] = [dot + a[k] * b[k], aa + a[k] * a[k], bb + b[k] * b[k]];
+  return dot / Math.sqrt(aa * bb);
+};
+const contexts: Record<string, Array<[string, string]>> = {
+  bank: [["money", "I need to open a bank account."], ["money", "I deposited the money at the bank."], ["river", "We sat on the river bank."], ["river", "Fish swim near the bank of the river."]],
+  배: [["ship", "배를 타고 섬에 가요."], ["ship", "큰 배를 타고 바다를 건넜어요."], ["pear", "배를 깎아 먹었어요."], ["belly", "배를 잡고 웃었어요."]],
+};
+const similarityRows: Array<{ word: string; senses: string; positions: string; inputEmbedding: number; lastPretrained: number; lastUntrained: number; same: boolean }> = [];
+for (const [word, sentences] of Object.entries(contexts)) {
+  const pre = sentences.map(([, text]) => wordVectors(pretrained, text, word));
+  const raw = sentences.map(([, text]) => wordVectors(untrained, text, word));
+  for (let i = 0; i < sentences.length; i++) {
+    for (let j = i + 1; j < sentences.length; j++) {
+      similarityRows.push({ word: `${pre[i].token}/${pre[j].token}`, senses: `${sentences[i][0]}/${sentences[j][0]}`, positions: `${pre[i].position}/${pre[j].position}`, inputEmbedding: +cosine(pre[i].input, pre[j].input).toFixed(3), lastPretrained: +cosine(pre[i].last, pre[j].last).toFixed(3), lastUntrained: +cosine(raw[i].last, raw[j].last).toFixed(3), same: sentences[i][0] === sentences[j][0] });
+    }
+  }
+}
+// Our cosine against TensorFlow's (1 - cosine distance of the unit vectors), on one pair's vectors (ship/belly).
+const [shipLast, bellyLast] = [wordVectors(pretrained, contexts["배"][0][1], "배").last, wordVectors(pretrained, contexts["배"][3][1], "배").last];
+const unitVector = (x: number[]) => tf.div(tf.tensor1d(x), tf.norm(tf.tensor1d(x)));
+const tfCosine = tf.tidy(() => 1 - tf.losses.cosineDistance(unitVector(shipLast), unitVector(bellyLast), 0).dataSync()[0]);
+assert.ok(Math.abs(tfCosine - cosine(shipLast, bellyLast)) < 1e-5, `our cosine ${cosine(shipLast, bellyLast)}, TensorFlow's ${tfCosine}`);
+console.log(`model: ${hasCheckpoint ? shippedDir : "no checkpoint, a randomly initialised model (meaningless for this section)"}`);
+console.table(similarityRows);
+
+// %%
+const meanOf = (rows: typeof similarityRows, key: "lastPretrained" | "lastUntrained") => +(rows.reduce((s, r) => s + r[key], 0) / rows.length).toFixed(3);
+Object.fromEntries(Object.keys(contexts).map((word) => {
+  const rows = similarityRows.filter((r) => r.word.startsWith(word));
+  const same = rows.filter((r) => r.same);
+  const different = rows.filter((r) => !r.same);
+  return [word, { pretrained: { sameSense: meanOf(same, "lastPretrained"), differentSense: meanOf(different, "lastPretrained") }, untrained: { sameSense: meanOf(same, "lastUntrained"), differentSense: meanOf(different, "lastUntrained") } }];
+}))
+
+// %% [markdown]
+// Every `inputEmbedding` cosine is 1: the same token id selects the same row of the table, whatever the sentence.
+// At the last layer no pair is at 1, so the vectors do depend on the context. For this small model, though, the
+// dependence does not follow the sense. For `bank` the two same-sense pairs average 0.778 and the four
+// different-sense pairs 0.817, and the most similar pair (0.875) is a money `bank` and a river `bank`. For `배`, the
+// three sentences that open with `배를` (position 1) give the three most similar pairs (0.923 to 0.969) whatever
+// their senses: position and the neighbouring `##를` count for more than meaning. The untrained model shows why.
+// Its last layer hardly moves away from the input: 0.999 for the same token at the same position, 0.581 to 0.718
+// when the position differs, so what its vector holds is the token plus its position. Pretraining has made the last
+// layer depend more on the context (0.923 to 0.969 where the untrained model gives 0.999), but a pretraining this
+// short (lesson 01 shows its cost) did not teach it word senses. Four sentences per word are also far too few to
+// measure anything: take this as a way to look, not as a result. In BERT-base the vectors of one word do fall into
+// separate clusters by sense (Coenen et al., 2019, "Visualizing and Measuring the Geometry of BERT").
+
+// %% [markdown] lang=ko
+// `inputEmbedding`의 코사인은 모두 1이에요. 문장이 무엇이든 같은 토큰 ID는 테이블의 같은 행을 고르니까요. 마지막
+// 층에서는 1인 쌍이 하나도 없으니, 벡터가 문맥에 따라 달라지는 것은 맞아요. 하지만 이 작은 모델에서는 그 달라짐이
+// 의미를 따르지 않아요. `bank`에서 뜻이 같은 두 쌍의 평균은 0.778이고 뜻이 다른 네 쌍의 평균은 0.817이며, 가장
+// 비슷한 쌍(0.875)은 은행의 `bank`와 강둑의 `bank`예요. `배`에서는 `배를`로 시작하는 세 문장(위치 1)이 뜻과 상관없이
+// 가장 비슷한 세 쌍(0.923~0.969)을 만들어요. 의미보다 위치와 바로 옆의 `##를`이 더 크게 작용해요. 학습하지 않은
+// 모델을 보면 이유를 알 수 있어요. 그 모델의 마지막 층은 입력에서 거의 벗어나지 않아요. 같은 토큰이 같은 위치에
+// 있으면 0.999, 위치가 다르면 0.581~0.718이에요. 즉 그 벡터에 담긴 것은 토큰과 그 위치예요. 사전학습은 마지막
+// 층이 문맥에 더 많이 의존하게 만들었지만(학습하지 않은 모델이 0.999를 내는 자리에서 0.923~0.969), 이렇게 짧은
+// 사전학습(그 비용은 레슨 01에 나와요)으로는 단어의 뜻(word sense)까지 배우지 못했어요. 게다가 단어마다 문장 네 개는
+// 무언가를 측정하기에 너무 적어요. 이것은 결과가 아니라 들여다보는 방법으로 받아들이세요. BERT-base에서는 한 단어의 벡터들이 실제로 뜻에 따라
+// 서로 다른 군집(cluster)으로 나뉘어요(Coenen et al., 2019, "Visualizing and Measuring the Geometry of BERT").
+
+// %% [markdown]
+// ## 9. A sentence-pair task uses segment B downstream
+//
+// Section 2 packed a pair as `[CLS] A [SEP] B [SEP]` with segment ids 0 then 1. A pair task puts its classifier on
+// the pooled `[CLS]` vector (section 7), which self-attention has computed from both texts. The checkpoint was
+// pretrained with one such task, next-sentence prediction: a 2-way linear layer on `pooledOutput` (index 0 = IsNext,
+// 1 = a random sentence). Its P(IsNext) is the same kind of score a fine-tuned paraphrase or entailment classifier
+// gives. The next cell packs one pair, then computes the head by hand from the checkpoint's weights and checks it
+// against the library's `nspLogits`.
+
+// %% [markdown] lang=ko
+// ## 9. 문장 쌍 과제(sentence-pair task)는 세그먼트 B를 실제로 써요
+//
+// 2절에서는 쌍을 세그먼트 ID 0, 그다음 1과 함께 `[CLS] A [SEP] B [SEP]`로 묶었어요. 문장 쌍 과제는 분류기를 풀링된
+// `[CLS]` 벡터(7절) 위에 올리는데, 이 벡터는 셀프 어텐션이 두 텍스트 모두로부터 계산한 것이에요. 체크포인트는
+// 그런 과제 하나로 사전학습됐어요. 다음 문장 예측(NSP)이에요. `pooledOutput` 위의 2클래스 선형층(linear layer)이고,
+// 0번이 IsNext(이어지는 문장), 1번이 무작위 문장이에요. 그 P(IsNext)는 미세조정한 바꿔 말하기(paraphrase)나
+// 함의(entailment) 분류기가 내는 점수와 같은 종류예요. 다음 셀은 쌍 하나를 묶은 다음, 체크포인트의 가중치로 헤드를
+// 직접 계산해서 라이브러리의 `nspLogits`와 맞춰 봐요.
+
+// %%
+/** P(IsNext) for (a, b), with the pair's own segment ids or with all of them set to 0; also the pooled output. */
+function nextSentence(model: BertForPreTraining, a: string, b: string, segments: "A/B" | "all 0") {
+  const enc = tokenizer.encode(a, b);
+  const segmentIds = segments === "A/B" ? enc.segmentIds : enc.segmentIds.map(() => 0);
+  return tf.tidy(() => {
+    const out = model.forward({ inputIds: [enc.inputIds], segmentIds: [segmentIds], inputMask: [enc.inputMask] });
+    const w = model.namedWeights;
+    const logitsByHand = tf.add(tf.matMul(out.pooledOutput, w.get("cls.seq_relationship.weight")!), w.get("cls.seq_relationship.bias")!);
+    const headDiff = tf.max(tf.abs(tf.sub(logitsByHand, out.nspLogits))).dataSync()[0];
+    assert.ok(headDiff < 1e-4, `hand-built NSP head differs from nspLogits by ${headDiff}`);
+    return { pIsNext: tf.softmax(out.nspLogits).dataSync()[0], pooled: Array.from(out.pooledOutput.dataSync()) };
+  });
+}
+const nspA = "I want to fly to Seattle next Friday.";
+const nspB = "Do you prefer a morning or an evening flight?";
+const packed = tokenizer.encode(nspA, nspB);
+({ tokens: packed.tokens.join(" "), segmentIds: packed.segmentIds.join(""), inputMask: packed.inputMask.join(""), pIsNext: +nextSentence(pretrained, nspA, nspB, "A/B").pIsNext.toFixed(3) })
+
+// %% [markdown]
+// Now six pairs: each first sentence with its real next sentence and with a random one, scored twice: with the
+// segment ids of section 2 (A = 0, B = 1), and with every segment id set to 0, as if the pair were one long text.
+//
+// **Predict:** with all segment ids 0, will the model still tell the real next sentence from the random one?
+
+// %% [markdown] lang=ko
+// 이제 쌍 여섯 개예요. 첫 문장마다 실제로 이어지는 문장과 무작위 문장을 붙이고, 두 번씩 점수를 매겨요. 한 번은 2절의
+// 세그먼트 ID(A = 0, B = 1)로, 또 한 번은 쌍이 긴 텍스트 하나인 것처럼 세그먼트 ID를 모두 0으로 해서요.
+//
+// **예측해 보세요:** 세그먼트 ID가 모두 0이어도 모델이 실제로 이어지는 문장과 무작위 문장을 구별할까요?
+
+// %%
+const nspTriples: Array<[string, string, string]> = [
+  [nspA, nspB, "Please turn off the kitchen lights."],
+  ["Can you book a table for two tonight?", "Sure, what time would you like?", "My phone battery died this morning."],
+  ["What's the weather like in Busan this weekend?", "It will be sunny and warm on Saturday.", "I lost my debit card yesterday."],
+  ["배우들 연기가 정말 좋았어요.", "특히 마지막 장면이 기억에 남아요.", "내일 아침 7시에 알람 맞춰 줘."],
+  ["이번 주말에 부산 날씨 어때?", "토요일은 맑고 따뜻할 거예요.", "카드를 잃어버렸어요."],
+  ["스토리가 너무 지루했어요.", "두 시간 내내 졸았어요.", "거실 불 좀 꺼 줘."],
+];
+const maxAbs = (x: number[], y: number[]) => Math.max(...x.map((value, k) => Math.abs(value - y[k])));
+const nspRows = nspTriples.map(([a, next, random]) => {
+  const [nextAB, randomAB, next0, random0] = [nextSentence(pretrained, a, next, "A/B"), nextSentence(pretrained, a, random, "A/B"), nextSentence(pretrained, a, next, "all 0"), nextSentence(pretrained, a, random, "all 0")];
+  return { A: a, realAB: +nextAB.pIsNext.toFixed(3), randomAB: +randomAB.pIsNext.toFixed(3), realAll0: +next0.pIsNext.toFixed(3), randomAll0: +random0.pIsNext.toFixed(3), pooledChange: +maxAbs(nextAB.pooled, next0.pooled).toFixed(3) };
+});
+console.table(nspRows);
+({
+  realRankedFirstWithAB: nspRows.filter((r) => r.realAB > r.randomAB).length,
+  realRankedFirstWithAll0: nspRows.filter((r) => r.realAll0 > r.randomAll0).length,
+  meanRandomPIsNextAB: +(nspRows.reduce((s, r) => s + r.randomAB, 0) / nspRows.length).toFixed(3),
+  meanRandomPIsNextAll0: +(nspRows.reduce((s, r) => s + r.randomAll0, 0) / nspRows.length).toFixed(3),
+})
+
+// %% [markdown]
+// With the segment ids of section 2, the real next sentence gets the higher P(IsNext) in 5 of the 6 pairs. The head
+// is far from perfect: for the table booking the random sentence about a phone battery scores higher (0.807 against
+// 0.607), and for the Korean weather question the two are almost tied (0.322 against 0.312). Set every segment id
+// to 0 and the pooled output moves (its most changed unit by 0.804 to 1.387, on a tanh scale of −1 to 1), and the head
+// loses most of its signal: the random sentences' mean P(IsNext) rises from 0.222 to 0.678, and the real sentence now
+// wins in only 2 of the 6 pairs. So the model does read the segment ids, not only the `[SEP]`: it was pretrained
+// only on pairs whose B was marked 1, and what it learnt about B is tied to that mark. A classifier fine-tuned on
+// pairs (entailment, paraphrase) starts from this model, so give it a pair as a pair, `encode(a, b)`, not as one
+// string.
+
+// %% [markdown] lang=ko
+// 2절의 세그먼트 ID를 쓰면 쌍 6개 중 5개에서 실제로 이어지는 문장이 더 높은 P(IsNext)를 받아요. 헤드가 완벽한 것과는
+// 거리가 멀어요. 식당 예약에서는 휴대폰 배터리에 관한 무작위 문장이 더 높은 점수를 받고(0.807 대 0.607), 한국어
+// 날씨 질문에서는 둘이 거의 같아요(0.322 대 0.312). 세그먼트 ID를 모두 0으로 바꾸면 풀링된 출력이 움직이고(가장 많이
+// 바뀐 값이 0.804~1.387 움직여요. tanh라서 범위는 −1~1이에요), 헤드는 신호를 대부분 잃어요. 무작위 문장의 평균
+// P(IsNext)가 0.222에서 0.678로 오르고, 실제 문장이 이기는 쌍은 6개 중 2개뿐이에요. 그러니 모델은 `[SEP]`만이 아니라
+// 세그먼트 ID도 실제로 읽어요. 이 모델은 B가 1로 표시된 쌍으로만 사전학습됐고, B에 대해 배운 것이 그 표시에 묶여
+// 있어요. 문장 쌍으로 미세조정(fine-tuning)한 분류기(함의, 바꿔 말하기)도 이 모델에서 출발하니, 쌍은 문자열 하나로
+// 이어 붙이지 말고 `encode(a, b)`처럼 쌍으로 주세요.
+
+// %%
+pretrained.dispose();
+untrained.dispose();
+
+// %% [markdown]
 // ## Summary
 //
 // - BERT takes three rows per example: `input_word_ids` (`[CLS]` … `[SEP]` … `[SEP]`), `segment_ids` (0 for A,
@@ -488,6 +713,10 @@ smallBert.dispose();
 //   embeddings; which sentence a token belongs to, from the segment embeddings and from the `[SEP]` between the texts.
 // - `bertLayer.apply([ids, mask, segments])` gives `pooledOutput` [batch, hidden] and `sequenceOutput`
 //   [batch, SEQ_LEN, hidden]; `pooledOutput` = tanh(dense(`[CLS]`)), not the raw `[CLS]` vector.
+// - The input embedding of a word is one row, the same in every sentence; its last hidden state depends on the
+//   sentence. In the course's small checkpoint it follows position and neighbours more than word sense.
+// - A pair task reads the whole `[CLS] A [SEP] B [SEP]` through the pooled output. Setting B's segment ids to 0
+//   changes the pooled output and mostly erases the NSP head's signal.
 //
 // **Exercises:** `exercises/03-bert-inputs.ipynb` (RoBERTa's pair encoding, a sliding-window attention mask, one
 // answer in words). **Next:** lesson 04 opens the encoder layer by layer.
@@ -506,6 +735,10 @@ smallBert.dispose();
 //   문장에 속하는지는 세그먼트 임베딩과 두 텍스트 사이의 `[SEP]`에서 옵니다.
 // - `bertLayer.apply([ids, mask, segments])`는 `pooledOutput` [batch, hidden]과 `sequenceOutput`
 //   [batch, SEQ_LEN, hidden]을 줍니다. `pooledOutput`은 날것의 `[CLS]` 벡터가 아니라 tanh(dense(`[CLS]`))입니다.
+// - 단어의 입력 임베딩은 행 하나이고 어느 문장에서나 같습니다. 마지막 은닉 상태는 문장에 따라 달라집니다. 코스의 작은
+//   체크포인트에서는 그것이 단어의 뜻보다 위치와 이웃 토큰을 더 따릅니다.
+// - 문장 쌍 과제는 `[CLS] A [SEP] B [SEP]` 전체를 풀링된 출력으로 읽습니다. B의 세그먼트 ID를 0으로 바꾸면 풀링된
+//   출력이 바뀌고 NSP 헤드의 신호가 대부분 사라집니다.
 //
 // **연습 문제:** `exercises/03-bert-inputs.ipynb`(RoBERTa의 쌍 인코딩, 슬라이딩 윈도 어텐션 마스크, 글로 답하는 문항
 // 하나). **다음:** 레슨 04에서는 인코더를 층별로 열어 봅니다.
