@@ -6,7 +6,7 @@
  *
  * --model library (default) trains bertlab's BertForPreTraining (src/model) in training mode,
  * dropout 0.1; --model ops the same step written in plain tf ops without dropout
- * (bench/mini_bert.ts), the exact graph of train_torch.py. --loss picks the MLM loss:
+ * (bench/mini-bert.ts), the exact graph of train_torch.py. --loss picks the MLM loss:
  * bertlab's sparseSoftmaxCrossEntropy (default) or tf.losses.softmaxCrossEntropy on one-hot labels.
  *
  * Prints one JSON line: {backend, config, train_tokens_per_s, forward_tokens_per_s,
@@ -18,7 +18,7 @@ import path from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { ready, registerWasmTrainingKernels, sparseSoftmaxCrossEntropy } from "../src/backend";
 import { bertConfig, BertForPreTraining } from "../src/model";
-import { createMiniBert, MiniBertConfig } from "./mini_bert";
+import { createMiniBert, MiniBertConfig } from "./mini-bert";
 
 interface BenchConfig {
   model: MiniBertConfig;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch reference for bench:train: the same BERT pretraining step as bench/mini_bert.ts.
+"""PyTorch reference for bench:train: the same BERT pretraining step as bench/mini-bert.ts.
 
   python3 bench/train_torch.py --config mini --json [--steps N] [--dropout P]
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
-import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on_backends";
+import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on-backends";
 
 /**
  * A small BERT encoder block and MLM head, written in tf ops: embedding gather (with

@@ -11,7 +11,7 @@ import { gelu } from "../../src/model/activations";
 import { layerNorm } from "../../src/model/layer-norm";
 import { linear } from "../../src/model/linear";
 import { nativeGemm } from "../../src/native";
-import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on_backends";
+import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on-backends";
 
 /** The composed definitions, forced by recording a gradient (the fast paths step aside then). */
 function composed(f: () => tf.Tensor): tf.Tensor {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels, sparseSoftmaxCrossEntropy, WASM_TRAINING_KERNELS } from "../../src/backend";
 import { nativeGemm } from "../../src/native";
-import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on_backends";
+import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on-backends";
 
 /** Same values on wasm as on cpu, to float32 rounding. */
 async function assertSameOnBackends(f: () => tf.Tensor | tf.Tensor[], tolerance = 1e-5): Promise<Float32Array[]> {
