@@ -1,25 +1,14 @@
 /**
  * BertForPreTraining: BertModel plus the masked-LM and next-sentence heads, as pretrained by
- * Google and published on the Hub (`bert.*` + `cls.*` tensors).
+ * Google and published on the Hub (`bert.*` + `cls.*` tensors). Its forward is
+ * `bertForPreTrainingForward` in bert.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import { BertModel, bertModelForward, BertModelOutput, ForwardOptions } from "./bert-model";
+import { bertForPreTrainingForward, BertForPreTrainingOutput, ForwardOptions } from "./bert";
+import { BertModel } from "./bert-model";
 import { BertConfig } from "./config";
-import { BertInputs, BertTensors, prepareInputs } from "./inputs";
-import { mlmHead, nspHead } from "./pretraining-heads";
-import { bertModelWeightSpecs, BertWeights, pretrainingHeadsWeightSpecs, WeightSpec } from "./weights";
-
-export type BertForPreTrainingOutput = BertModelOutput & {
-  /** Masked-LM scores over the vocabulary: [B, S, V]. */
-  mlmLogits: tf.Tensor3D;
-  /** Next-sentence scores (0 = is next, 1 = random): [B, 2]. */
-  nspLogits: tf.Tensor2D;
-};
-
-export function bertForPreTrainingForward(w: BertWeights, config: BertConfig, inputs: BertTensors, opts: ForwardOptions = {}): BertForPreTrainingOutput {
-  const out = bertModelForward(w, config, inputs, opts);
-  return { ...out, mlmLogits: mlmHead(w, config, out.sequenceOutput), nspLogits: nspHead(w, out.pooledOutput) };
-}
+import { BertInputs, prepareInputs } from "./inputs";
+import { bertModelWeightSpecs, pretrainingHeadsWeightSpecs, WeightSpec } from "./weights";
 
 export class BertForPreTraining extends BertModel {
   protected readonly architecture = "BertForPreTraining" as const;

@@ -11,7 +11,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { loadCheckpoint, LoadedTensor, readCheckpointConfig } from "../checkpoint/hf-checkpoint";
-import { bertModelForward, FromPretrainedOptions, resolveCheckpointDir } from "./bert-model";
+import { bertModelForward } from "./bert";
+import { FromPretrainedOptions, resolveCheckpointDir } from "./bert-model";
 import { BertConfig, configFromAnyCase, configToJson, validateConfig } from "./config";
 import { prepareInputs } from "./inputs";
 import { bertModelWeightSpecs, reinitializeWeights, WeightSpec } from "./weights";

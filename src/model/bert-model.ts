@@ -1,8 +1,8 @@
 /**
  * BertModel: embeddings -> encoder -> pooler (Devlin et al. 2019), the encoder every lesson builds on.
  *
- * The math lives in one functional forward, `bertModelForward(weights, config, inputs)`, over any
- * weights structure keyed by HF names. BertModel holds those weights as tf.Variables (so tf.train
+ * The math lives in one functional forward, `bertModelForward(weights, config, inputs)` in bert.ts,
+ * over any weights structure keyed by HF names. BertModel holds those weights as tf.Variables (so tf.train
  * optimizers can train it); BertLayer passes its LayerVariables' values to the same function.
  */
 import * as fs from "node:fs";
@@ -11,47 +11,10 @@ import { ready } from "../backend";
 import { loadCheckpoint, LoadedTensor, readCheckpointConfig, saveCheckpoint } from "../checkpoint/hf-checkpoint";
 import { FloatDtype } from "../checkpoint/safetensors";
 import { resolveHubCheckpoint, HubOptions } from "../hub";
-import { additiveAttentionMask } from "./attention";
+import { bertModelForward, BertModelOutput, ForwardOptions } from "./bert";
 import { BertConfig } from "./config";
-import { embeddings } from "./embeddings";
-import { encoder } from "./encoder";
-import { BertInputs, BertTensors, prepareInputs } from "./inputs";
-import { pooler } from "./pooler";
-import { bertModelWeightSpecs, BertWeights, initialValue, reinitializeWeights, shapeString, WeightSpec } from "./weights";
-
-export interface ForwardOptions {
-  /** Enables dropout. Default false. */
-  training?: boolean;
-  /** Also return each layer's attention probabilities [B, heads, S, S]. */
-  outputAttentions?: boolean;
-  /** Also return the embeddings output and each layer's output [B, S, H]. */
-  outputHiddenStates?: boolean;
-}
-
-export type BertModelOutput = {
-  /** Final hidden state of every token: [B, S, H]. */
-  sequenceOutput: tf.Tensor3D;
-  /** tanh(dense([CLS])): [B, H]. */
-  pooledOutput: tf.Tensor2D;
-  attentions?: tf.Tensor4D[];
-  hiddenStates?: tf.Tensor3D[];
-};
-
-/** The forward pass, with no bookkeeping: callers run it inside tf.tidy (or a gradient tape). */
-export function bertModelForward(w: BertWeights, config: BertConfig, inputs: BertTensors, opts: ForwardOptions = {}): BertModelOutput {
-  const training = opts.training ?? false;
-  const embeddingOutput = embeddings(w, config, inputs.inputIds, inputs.segmentIds, training);
-  const mask = additiveAttentionMask(inputs.inputMask);
-  const encoded = encoder(w, config, embeddingOutput, mask, {
-    training,
-    outputAttentions: opts.outputAttentions ?? false,
-    outputHiddenStates: opts.outputHiddenStates ?? false,
-  });
-  const out: BertModelOutput = { sequenceOutput: encoded.lastHiddenState, pooledOutput: pooler(w, encoded.lastHiddenState) };
-  if (encoded.attentions) out.attentions = encoded.attentions;
-  if (encoded.hiddenStates) out.hiddenStates = encoded.hiddenStates;
-  return out;
-}
+import { BertInputs, prepareInputs } from "./inputs";
+import { bertModelWeightSpecs, initialValue, reinitializeWeights, shapeString, WeightSpec } from "./weights";
 
 export interface BertInitOptions {
   /**

@@ -7,9 +7,7 @@ import assert from "node:assert/strict";
 import * as tf from "@tensorflow/tfjs";
 import { registerWasmTrainingKernels } from "../../src/backend";
 import { inferenceGelu, inferenceLayerNorm, inferenceLinear, inferenceMatMul } from "../../src/backend/inference";
-import { gelu } from "../../src/model/activations";
-import { layerNorm } from "../../src/model/layer-norm";
-import { linear } from "../../src/model/linear";
+import { gelu, layerNorm, linear } from "../../src/model/bert";
 import { nativeGemm } from "../../src/native";
 import { maxAbsDiff, seededValues, useWasm, valuesOn } from "./on-backends";
 
