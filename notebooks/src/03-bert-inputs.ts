@@ -574,6 +574,14 @@ Object.fromEntries(Object.keys(contexts).map((word) => {
   return [word, { pretrained: { sameSense: meanOf(same, "lastPretrained"), differentSense: meanOf(different, "lastPretrained") }, untrained: { sameSense: meanOf(same, "lastUntrained"), differentSense: meanOf(different, "lastUntrained") } }];
 }))
 
+// %%
+// The same last-layer cosines as one matrix per word (pretrained model): sentence against sentence.
+for (const [word, sentences] of Object.entries(contexts)) {
+  const last = sentences.map(([, text]) => wordVectors(pretrained, text, word).last);
+  const labels = sentences.map(([sense, text], i) => `${i + 1} ${sense}: ${text.length > 22 ? `${text.slice(0, 21)}…` : text}`);
+  display(heatmap({ z: last.map((a) => last.map((b) => cosine(a, b))), x: labels, y: labels, zmin: 0.5, zmax: 1, height: 380, title: `"${word}": cosine of its last-layer vectors, sentence by sentence` }));
+}
+
 // %% [markdown]
 // Every `inputEmbedding` cosine is 1: the same token id selects the same row of the table, whatever the sentence.
 // At the last layer no pair is at 1, so the vectors do depend on the context. For this small model, though, the
