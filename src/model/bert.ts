@@ -89,9 +89,22 @@ export function activation(name: HiddenAct, x: tf.Tensor): tf.Tensor {
   }
 }
 
+/**
+ * Whether dropout is on, and where its randomness comes from: `false` for inference; `true` for tfjs' own
+ * (unseeded) masks; a `DropoutSeeds` for masks a training loop can repeat exactly (one seed per dropout call,
+ * drawn in the forward's fixed order). The seeds are passed in, never taken from global state.
+ */
+export type Training = boolean | DropoutSeeds;
+
+export interface DropoutSeeds {
+  /** A seed for the next dropout mask; never 0, which tfjs reads as "no seed". */
+  nextSeed(): number;
+}
+
 /** Dropout (Srivastava et al. 2014), active only while training; inference is deterministic. */
-function dropout(x: tf.Tensor, rate: number, training: boolean): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate) : x;
+function dropout(x: tf.Tensor, rate: number, training: Training): tf.Tensor {
+  if (training === false || rate <= 0) return x;
+  return tf.dropout(x, rate, undefined, training === true ? undefined : training.nextSeed());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -107,7 +120,7 @@ export function embeddings(
   config: BertConfig,
   inputIds: tf.Tensor2D,
   segmentIds: tf.Tensor2D,
-  training: boolean,
+  training: Training,
 ): tf.Tensor3D {
   const [batch, seqLen] = inputIds.shape;
   // The word embedding matrix is held as [H, V] (see weights.ts): gather columns, then flip to [B, S, H].
@@ -133,7 +146,7 @@ export interface AttentionOptions {
   mask?: tf.Tensor;
   /** Dropout rate on the attention probabilities (BERT: attention_probs_dropout_prob), applied only when `training`. */
   dropout?: number;
-  training?: boolean;
+  training?: Training;
 }
 
 /**
@@ -154,7 +167,7 @@ export function scaledDotProductAttention(
   const scaled = tf.mul(qKT, 1 / Math.sqrt(headDim));
   const scores = options.mask ? tf.add(scaled, options.mask) : scaled;
   const probs = tf.softmax(scores) as tf.Tensor4D;
-  const dropped = dropout(probs, options.dropout ?? 0, options.training === true) as tf.Tensor4D;
+  const dropped = dropout(probs, options.dropout ?? 0, options.training ?? false) as tf.Tensor4D;
   const context = (inferenceMatMul(dropped, values) ?? tf.matMul(dropped, values)) as tf.Tensor4D;
   return { context, probs };
 }
@@ -171,7 +184,7 @@ export function multiHeadSelfAttention(
   config: BertConfig,
   hidden: tf.Tensor3D,
   additiveMask: tf.Tensor,
-  training: boolean,
+  training: Training,
 ): { output: tf.Tensor3D; probs: tf.Tensor4D } {
   const [b, s, h] = hidden.shape;
   const heads = config.numAttentionHeads;
@@ -201,7 +214,7 @@ export function multiHeadSelfAttention(
  * The position-wise feed-forward network of each encoder layer: HF's BertIntermediate (dense to
  * intermediate_size, GELU) and BertOutput (dense back to hidden_size, dropout, residual, LayerNorm).
  */
-export function feedForward(w: BertWeights, prefix: string, config: BertConfig, hidden: tf.Tensor3D, training: boolean): tf.Tensor3D {
+export function feedForward(w: BertWeights, prefix: string, config: BertConfig, hidden: tf.Tensor3D, training: Training): tf.Tensor3D {
   const intermediate = activation(
     config.hiddenAct,
     linear(hidden, param(w, `${prefix}.intermediate.dense.weight`), param(w, `${prefix}.intermediate.dense.bias`)),
@@ -229,7 +242,7 @@ export function encoderLayer(
   config: BertConfig,
   hidden: tf.Tensor3D,
   additiveMask: tf.Tensor,
-  training: boolean,
+  training: Training,
 ): { output: tf.Tensor3D; attentionProbs: tf.Tensor4D } {
   const prefix = `encoder.layer.${index}`;
   const attention = multiHeadSelfAttention(w, `${prefix}.attention`, config, hidden, additiveMask, training);
@@ -255,7 +268,7 @@ export function encoder(
   config: BertConfig,
   embeddingOutput: tf.Tensor3D,
   additiveMask: tf.Tensor,
-  opts: { training: boolean; outputAttentions: boolean; outputHiddenStates: boolean },
+  opts: { training: Training; outputAttentions: boolean; outputHiddenStates: boolean },
 ): EncoderOutput {
   let hidden = embeddingOutput;
   const hiddenStates: tf.Tensor3D[] = [hidden];
@@ -314,7 +327,7 @@ export function nspHead(w: BertWeights, pooledOutput: tf.Tensor2D): tf.Tensor2D 
 
 export interface ForwardOptions {
   /** Enables dropout. Default false. */
-  training?: boolean;
+  training?: Training;
   /** Also return each layer's attention probabilities [B, heads, S, S]. */
   outputAttentions?: boolean;
   /** Also return the embeddings output and each layer's output [B, S, H]. */

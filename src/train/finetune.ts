@@ -17,7 +17,6 @@ import { evaluateIntents, IntentEvaluation } from "./evaluate-intents";
 import { IntentClassifier } from "./intent-classifier";
 import { chooseOosThreshold } from "./metrics";
 import { Random } from "./random";
-import { withSeededMathRandom } from "./seeded-random";
 
 export interface FinetuneOptions {
   /** Maximum passes over the training split (default 30; early stopping usually ends sooner). */
@@ -251,13 +250,11 @@ function trainBatch(
   const labels = tf.tensor1d(examples.map((e) => e.label), "int32");
   let correct: tf.Scalar | undefined;
   try {
-    const { value, grads } = withSeededMathRandom(dropoutRng, () =>
-      tf.variableGrads(() => {
-        const logits = classifier.logits(inputs, { training: true, dropoutSeed: dropoutRng.uint32() });
-        correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "int32")) as tf.Scalar);
-        return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classifier.labels.length), logits) as tf.Scalar;
-      }, variables),
-    );
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = classifier.logits(inputs, { training: dropoutRng.dropoutSeeds() });
+      correct = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, -1), labels), "int32")) as tf.Scalar);
+      return tf.losses.softmaxCrossEntropy(tf.oneHot(labels, classifier.labels.length), logits) as tf.Scalar;
+    }, variables);
     const { learningRate } = optimizer.step(grads);
     const loss = value.dataSync()[0];
     value.dispose();

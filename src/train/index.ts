@@ -6,7 +6,6 @@ export * from "./collate";
 export * from "./adamw";
 export * from "./early-stopping";
 export * from "./metrics";
-export * from "./seeded-random";
 export * from "./corpus";
 export * from "./pretrain";
 export * from "./pretrain-from-corpus";

@@ -12,7 +12,7 @@ import { ready } from "../backend";
 import { CheckpointWeights, CONFIG_FILE, readCheckpointConfig, WEIGHTS_FILE } from "../checkpoint/hf-checkpoint";
 import { FloatDtype, SafetensorsTensor, writeSafetensors } from "../checkpoint/safetensors";
 import { configToJson } from "../model/config";
-import { bertModelForward, linear } from "../model/bert";
+import { bertModelForward, linear, type Training } from "../model/bert";
 import { BertModel, resolveCheckpointDir } from "../model/bert-model";
 import type { HubOptions } from "../hub";
 import { BertTensors } from "../model/inputs";
@@ -87,12 +87,13 @@ export class IntentClassifier {
 
   /**
    * Class scores before the softmax: [B, numLabels]. Call inside tidy or a gradient tape. `training` turns on
-   * dropout (BERT's and the head's); `dropoutSeed` makes the head's dropout mask reproducible.
+   * dropout (BERT's and the head's): `true`, or seeds (`rng.dropoutSeeds()`) for masks that repeat exactly.
    */
-  logits(inputs: BertTensors, options: { training?: boolean; dropoutSeed?: number } = {}): tf.Tensor2D {
-    const training = options.training === true;
+  logits(inputs: BertTensors, options: { training?: Training } = {}): tf.Tensor2D {
+    const training = options.training ?? false;
     const { pooledOutput } = bertModelForward(this.bert.namedWeights, this.bert.config, inputs, { training });
-    const dropped = training && this.dropout > 0 ? tf.dropout(pooledOutput, this.dropout, undefined, options.dropoutSeed) : pooledOutput;
+    const headSeed = typeof training === "object" ? training.nextSeed() : undefined;
+    const dropped = training !== false && this.dropout > 0 ? tf.dropout(pooledOutput, this.dropout, undefined, headSeed) : pooledOutput;
     return linear(dropped, this.classifierWeight, this.classifierBias) as tf.Tensor2D;
   }
 

@@ -12,7 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { ready } from "../backend";
 import { BertConfig } from "../model/config";
 import { BertForPreTraining } from "../model/bert-for-pretraining";
-import { bertModelForward, mlmHead, nspHead } from "../model/bert";
+import { bertModelForward, mlmHead, nspHead, type Training } from "../model/bert";
 import { BertWeights } from "../model/weights";
 import { FloatDtype } from "../checkpoint/safetensors";
 import { createProgress } from "../progress";
@@ -22,7 +22,6 @@ import { EarlyStopping } from "./early-stopping";
 import { maskTokens, MaskingVocab } from "./masking";
 import { buildPairInput, createNspPairs, NspPair, TokenizedDocument } from "./nsp";
 import { Random } from "./random";
-import { withSeededMathRandom } from "./seeded-random";
 import { checkFingerprint, loadLatestTrainingCheckpoint, RunFingerprint, saveTrainingCheckpoint, TrainerState } from "./training-state";
 import { createHash } from "node:crypto";
 
@@ -190,7 +189,7 @@ export function pretrainingLosses(
   maskedPositions: tf.Tensor1D,
   maskedLabels: tf.Tensor1D,
   nspLabels: tf.Tensor1D,
-  { training }: { training: boolean },
+  { training }: { training: Training },
 ): LossTensors {
   const out = bertModelForward(w, config, inputs, { training });
   const hidden = config.hiddenSize;
@@ -485,15 +484,14 @@ export function trainStep(model: BertForPreTraining, optimizer: AdamW, batch: Pr
   let nsp: tf.Scalar | undefined;
   let predictions: tf.Tensor | undefined;
   try {
-    const { value, grads } = withSeededMathRandom(dropoutRng, () =>
-      tf.variableGrads(() => {
-        const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, { training: dropout });
-        mlm = tf.keep(l.mlmLoss);
-        nsp = tf.keep(l.nspLoss);
-        predictions = tf.keep(tf.argMax(l.mlmLogits, -1));
-        return tf.add(l.mlmLoss, l.nspLoss) as tf.Scalar;
-      }, model.variables),
-    );
+    const training = dropout ? dropoutRng.dropoutSeeds() : false;
+    const { value, grads } = tf.variableGrads(() => {
+      const l = pretrainingLosses(model.namedWeights, model.config, inputs, t.positions, t.labels, t.nsp, { training });
+      mlm = tf.keep(l.mlmLoss);
+      nsp = tf.keep(l.nspLoss);
+      predictions = tf.keep(tf.argMax(l.mlmLogits, -1));
+      return tf.add(l.mlmLoss, l.nspLoss) as tf.Scalar;
+    }, model.variables);
     const { learningRate, gradNorm } = optimizer.step(grads);
     const loss = value.dataSync()[0];
     value.dispose();

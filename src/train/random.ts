@@ -108,4 +108,9 @@ export class Random {
   fork(): Random {
     return new Random(this.uint32());
   }
+
+  /** Seeds for the model's dropout masks (`training` of the forward), drawn from this generator; never 0. */
+  dropoutSeeds(): { nextSeed(): number } {
+    return { nextSeed: () => this.uint32() || 1 };
+  }
 }
