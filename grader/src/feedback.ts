@@ -41,8 +41,8 @@ th{background:#f6f8fa;position:sticky;top:0}td.n,th.n{text-align:right;font-vari
 .cell{margin:1rem 0}.tag{font-size:.75rem;color:#666}iframe{width:100%;border:1px solid #ddd;min-height:4rem}
 @media (max-width:40rem){body{margin:.5rem auto;padding:0 .5rem}td,th{padding:.2rem .3rem;font-size:.85rem}}`;
 
-function page(title: string, body: string, head = ""): string {
-  return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>\n`;
+function page(title: string, body: string, head = "", lang: FeedbackLang = "en"): string {
+  return `<!DOCTYPE html>\n<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)}</title><style>${STYLE}</style>${head}</head><body>${body}</body></html>\n`;
 }
 
 function text(value: unknown): string {
@@ -68,60 +68,127 @@ function renderOutput(out: Record<string, unknown>): string {
   }
 }
 
-function renderTests(row: GradeRow): string {
-  if (row.tests.length === 0) return "";
-  const rows = row.tests
-    .map((t) => {
-      const message = t.hidden ? "<em>hidden test</em>" : `<pre>${escapeHtml(t.message)}</pre>`;
-      return `<tr><td class="${t.status}">${t.status === "passed" ? "pass" : "fail"}</td><td>${escapeHtml(t.name)}</td><td>${t.status === "passed" && !t.hidden ? "" : message}</td></tr>`;
-    })
-    .join("");
-  return `<table><tr><th>result</th><th>test</th><th>message</th></tr>${rows}</table>`;
+/** A student's page speaks the edition they were graded on: Korean when every notebook on it is the Korean edition. */
+export type FeedbackLang = "en" | "ko";
+
+export function feedbackLang(records: SubmissionRecord[]): FeedbackLang {
+  return records.length > 0 && records.every((r) => r.lang === "ko") ? "ko" : "en";
 }
 
-function renderAdjustment(row: GradeRow): string {
+const STATUS_KO: Record<GradeStatus, string> = {
+  passed: "통과",
+  failed: "실패",
+  error: "오류",
+  timeout: "시간 초과",
+  crashed: "커널 중단",
+  invalid: "읽을 수 없음",
+  missing: "제출 안 함",
+  manual: "사람이 채점",
+  infrastructure_error: "채점 환경 오류",
+};
+
+const CELL_STATUS_KO: Record<string, string> = { error: "오류", timeout: "시간 초과", aborted: "실행 안 함(앞 셀 실패)", skipped: "건너뜀", "not-run": "실행 안 함", crashed: "커널 중단" };
+
+/** The labels of a student's page. Reasons and test messages are shown as the grader and the tests wrote them. */
+const LABELS = {
+  en: {
+    status: (s: GradeStatus) => s as string,
+    cellStatus: (s: string) => s,
+    pass: "pass",
+    fail: "fail",
+    hiddenTest: "hidden test",
+    testHead: ["result", "test", "message"],
+    graded: (by: string, at: string) => `Graded by ${by} on ${at}`,
+    changed: (by: string, at: string, from: number, to: number) => `Score changed by ${by} on ${at} from ${from} to ${to}`,
+    points: (points: number, max: number) => `${points}/${max} points`,
+    testsFor: (q: string) => `tests for ${q}`,
+    restored: " (restored from the assignment)",
+    notGraded: (notebooks: string) => `<strong>Not graded yet:</strong> ${notebooks} could not be graded because of a problem on the grading machine, not in your work. It will be graded again; this total leaves it out.`,
+    late: (at: string, days: number, percent: number) => `Handed in ${at}, ${days} day${days === 1 ? "" : "s"} late: −${percent}% of this notebook's points.`,
+    summaryHead: ["question", "status", "points", "why"],
+    title: (name: string) => `${name}: feedback`,
+    heading: (name: string) => `Feedback for ${name}`,
+    total: "Total",
+  },
+  ko: {
+    status: (s: GradeStatus) => STATUS_KO[s] ?? s,
+    cellStatus: (s: string) => CELL_STATUS_KO[s] ?? s,
+    pass: "통과",
+    fail: "실패",
+    hiddenTest: "숨은 테스트(hidden test)",
+    testHead: ["결과", "테스트", "메시지"],
+    graded: (by: string, at: string) => `사람이 채점했어요(채점한 사람: ${by}, 날짜: ${at})`,
+    changed: (by: string, at: string, from: number, to: number) => `점수가 ${from}점에서 ${to}점으로 바뀌었어요(바꾼 사람: ${by}, 날짜: ${at})`,
+    points: (points: number, max: number) => `${points}/${max}점`,
+    testsFor: (q: string) => `${q} 테스트`,
+    restored: " (과제 원본에서 복원함)",
+    notGraded: (notebooks: string) => `<strong>아직 채점되지 않은 노트북:</strong> ${notebooks}. 여러분의 작업이 아니라 채점 컴퓨터의 문제 때문에 채점하지 못했어요. 다시 채점할 예정이고, 이 총점에는 들어 있지 않아요.`,
+    late: (at: string, days: number, percent: number) => `제출 시각 ${at}, ${days}일 늦게 냈어요: 이 노트북 점수에서 ${percent}%를 뺐어요.`,
+    summaryHead: ["문항", "상태", "점수", "이유"],
+    title: (name: string) => `${name}: 피드백`,
+    heading: (name: string) => `${name}님의 피드백`,
+    total: "총점",
+  },
+} as const;
+
+type Labels = (typeof LABELS)[FeedbackLang];
+
+function renderTests(row: GradeRow, t: Labels): string {
+  if (row.tests.length === 0) return "";
+  const rows = row.tests
+    .map((test) => {
+      const message = test.hidden ? `<em>${t.hiddenTest}</em>` : `<pre>${escapeHtml(test.message)}</pre>`;
+      return `<tr><td class="${test.status}">${test.status === "passed" ? t.pass : t.fail}</td><td>${escapeHtml(test.name)}</td><td>${test.status === "passed" && !test.hidden ? "" : message}</td></tr>`;
+    })
+    .join("");
+  return `<table><tr>${t.testHead.map((h) => `<th>${h}</th>`).join("")}</tr>${rows}</table>`;
+}
+
+function renderAdjustment(row: GradeRow, t: Labels): string {
   const a = row.adjustment;
   if (!a) return "";
-  const what = a.kind === "manual" ? `Graded by ${escapeHtml(a.by)} on ${escapeHtml(a.at)}` : `Score changed by ${escapeHtml(a.by)} on ${escapeHtml(a.at)} from ${a.autoPoints} to ${row.points}`;
+  const what = a.kind === "manual" ? t.graded(escapeHtml(a.by), escapeHtml(a.at)) : t.changed(escapeHtml(a.by), escapeHtml(a.at), a.autoPoints, row.points);
   return `<div class="adjusted">${what}${a.reason ? `: ${escapeHtml(a.reason)}` : ""}</div>`;
 }
 
-function renderQuestion(row: GradeRow): string {
+function renderQuestion(row: GradeRow, t: Labels): string {
   // A hidden test's message could reveal expected values; the reason text never contains them (see execute.ts).
-  return `<div class="question"><strong>${escapeHtml(row.gradeId)}</strong>: <span class="${row.status}">${row.status}</span>, ${row.points}/${row.maxPoints} points<div class="tag">${escapeHtml(row.reason)}</div>${renderAdjustment(row)}${renderTests(row)}</div>`;
+  return `<div class="question"><strong>${escapeHtml(row.gradeId)}</strong>: <span class="${row.status}">${escapeHtml(t.status(row.status))}</span>, ${t.points(row.points, row.maxPoints)}<div class="tag">${escapeHtml(row.reason)}</div>${renderAdjustment(row, t)}${renderTests(row, t)}</div>`;
 }
 
-function renderCell(cell: StoredCell, rows: GradeRow[]): string {
+function renderCell(cell: StoredCell, rows: GradeRow[], t: Labels): string {
   const manual = cell.gradeId && !cell.question ? rows.find((r) => r.gradeId === cell.gradeId && r.status === "manual") : undefined;
-  const grade = manual ? renderQuestion(manual) : "";
+  const grade = manual ? renderQuestion(manual, t) : "";
   if (cell.cellType === "markdown") return `<div class="cell">${md.render(cell.source)}${grade}</div>`;
   if (cell.cellType === "raw") return `<div class="cell"><pre>${escapeHtml(cell.source)}</pre>${grade}</div>`;
-  const tag = cell.question ? `tests for ${cell.question}` : cell.gradeId ? `${cell.gradeId}${cell.origin === "restored" ? " (restored from the assignment)" : ""}` : "";
+  const tag = cell.question ? t.testsFor(cell.question) : cell.gradeId ? `${cell.gradeId}${cell.origin === "restored" ? t.restored : ""}` : "";
   const outputs = cell.outputs.map((o) => renderOutput(o as Record<string, unknown>)).join("");
   const question = cell.question ? rows.find((r) => r.gradeId === cell.question) : undefined;
-  return `<div class="cell"><div class="tag">${escapeHtml(tag)} ${cell.status !== "ok" ? `· ${escapeHtml(cell.status)}` : ""}</div><pre>${escapeHtml(cell.source)}</pre>${outputs}${question ? renderQuestion(question) : ""}${grade}</div>`;
+  return `<div class="cell"><div class="tag">${escapeHtml(tag)} ${cell.status !== "ok" ? `· ${escapeHtml(t.cellStatus(cell.status))}` : ""}</div><pre>${escapeHtml(cell.source)}</pre>${outputs}${question ? renderQuestion(question, t) : ""}${grade}</div>`;
 }
 
-/** One student's page. `display` is their name as given (folder or roster); defaults to the id. */
-export function studentPage(student: string, records: SubmissionRecord[], display = student): string {
+/**
+ * One student's page. `display` is their name as given (folder or roster); defaults to the id. Its labels are
+ * Korean when the notebooks were the Korean edition (see feedbackLang); `lang` chooses explicitly.
+ */
+export function studentPage(student: string, records: SubmissionRecord[], display = student, lang: FeedbackLang = feedbackLang(records)): string {
+  const t = LABELS[lang];
   const score = roundPoints(records.reduce((a, r) => a + r.score, 0));
   const max = roundPoints(records.reduce((a, r) => a + r.maxScore, 0));
   const infra = records.filter((r) => r.rows.some((q) => q.status === "infrastructure_error"));
-  const flag = infra.length
-    ? `<div class="flag"><strong>Not graded yet:</strong> ${infra.map((r) => escapeHtml(r.notebook)).join(", ")} could not be graded because of a problem on the grading machine, not in your work. It will be graded again; this total leaves it out.</div>`
-    : "";
+  const flag = infra.length ? `<div class="flag">${t.notGraded(infra.map((r) => escapeHtml(r.notebook)).join(", "))}</div>` : "";
   const sections = records
     .map((r) => {
       const notes = r.notes.length ? `<ul>${r.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join("")}</ul>` : "";
-      const late = (r.latePenalty ?? 0) > 0 ? `<p class="adjusted">Handed in ${escapeHtml(r.submittedAt ?? "")}, ${r.daysLate} day${r.daysLate === 1 ? "" : "s"} late: −${Math.round((r.latePenalty ?? 0) * 100)}% of this notebook's points.</p>` : "";
-      const summary = `<div class="scroll"><table><tr><th>question</th><th>status</th><th class="n">points</th><th>why</th></tr>${r.rows
-        .map((q) => `<tr><td>${escapeHtml(q.gradeId)}</td><td class="${q.status}">${q.status}</td><td class="n">${q.points}/${q.maxPoints}</td><td>${escapeHtml(q.reason)}</td></tr>`)
+      const late = (r.latePenalty ?? 0) > 0 ? `<p class="adjusted">${t.late(escapeHtml(r.submittedAt ?? ""), r.daysLate ?? 0, Math.round((r.latePenalty ?? 0) * 100))}</p>` : "";
+      const summary = `<div class="scroll"><table><tr><th>${t.summaryHead[0]}</th><th>${t.summaryHead[1]}</th><th class="n">${t.summaryHead[2]}</th><th>${t.summaryHead[3]}</th></tr>${r.rows
+        .map((q) => `<tr><td>${escapeHtml(q.gradeId)}</td><td class="${q.status}">${escapeHtml(t.status(q.status))}</td><td class="n">${q.points}/${q.maxPoints}</td><td>${escapeHtml(q.reason)}</td></tr>`)
         .join("")}</table></div>`;
-      const cells = r.cells.length ? r.cells.map((c) => renderCell(c, r.rows)).join("") : `<p>${escapeHtml(r.rows[0]?.reason ?? "")}</p>`;
+      const cells = r.cells.length ? r.cells.map((c) => renderCell(c, r.rows, t)).join("") : `<p>${escapeHtml(r.rows[0]?.reason ?? "")}</p>`;
       return `<h2>${escapeHtml(r.notebook)}: ${r.score}/${r.maxScore}</h2>${late}${summary}${notes}${cells}`;
     })
     .join("");
-  return page(`${display}: feedback`, `<h1>Feedback for ${escapeHtml(display)}</h1>${flag}<p>Total: <strong>${score}/${max}</strong></p>${sections}`);
+  return page(t.title(display), `<h1>${escapeHtml(t.heading(display))}</h1>${flag}<p>${t.total}: <strong>${score}/${max}</strong></p>${sections}`, "", lang);
 }
 
 export const PLOTLY_FILE = "plotly.min.js";

@@ -12,6 +12,7 @@ import path from "path";
 import { cellSource, formatNotebook, parseNotebook, readNotebook, type NbCell, type Notebook } from "bertlab/notebook";
 import { createProgress } from "bertlab/progress";
 import { cellTimeoutMs } from "bertlab/runner";
+import { notebookLang } from "bertlab/check";
 import { checkSource, listNotebooks, releaseNotebook, type Question } from "./assign";
 import { executeGraded, errorSummary, type ExecuteOutcome } from "./execute";
 import { Gradebook, type StoredCell } from "./gradebook";
@@ -259,6 +260,8 @@ async function runWithRetries(ctx: Context, sub: Submission, nb: AssignmentNoteb
       if (!existsSync(path.join(work, "node_modules"))) symlinkSync(ctx.nodeModules, path.join(work, "node_modules"));
       const restored = restore(nb.source, student, nb.name);
       const sandbox = kernelSandbox(ctx.policy, ctx.wrapper, work);
+      // check()'s messages and hints in the edition's language: the instructor's source decides, not the student's copy.
+      sandbox.env = { ...sandbox.env, BERTLAB_LANG: notebookLang(nb.source) ?? "en" };
       const outcome = await executeGraded(restored.cells, { sandbox, harness: ctx.harness, timeoutMs: notebookTimeoutMs(nb, ctx.opts.timeoutMs), kernelPrefix: ctx.opts.kernelPrefix });
       const overload = outcome.suspicions.find((x) => x.kind === "overload");
       const why = outcome.infrastructure ?? overload?.reason ?? outcome.suspicions[0]?.reason;
@@ -334,7 +337,7 @@ async function gradeOne(ctx: Context, unit: Unit): Promise<number> {
   }
   const ms = Date.now() - started;
   const { score, max } = total(rows);
-  ctx.book.save({ submission: sub.student, notebook: nb.name, score, maxScore: max, ms, gradedAt: new Date().toISOString(), sandbox: ctx.sandboxLabel, notes, cells, rows, submittedAt });
+  ctx.book.save({ submission: sub.student, notebook: nb.name, score, maxScore: max, ms, gradedAt: new Date().toISOString(), sandbox: ctx.sandboxLabel, notes, cells, rows, submittedAt, lang: notebookLang(nb.source) ?? "en" });
   if (graded) {
     // The instructor's copy, with hidden tests and every output: never shown to students. The id is a safe single path component (see submissions.ts).
     const dir = path.join(ctx.opts.out, "graded", sub.student);

@@ -45,6 +45,8 @@ export interface SubmissionRecord {
   /** Fraction of the points lost for lateness (0 on time); set on records read back. */
   latePenalty?: number;
   daysLate?: number;
+  /** The edition graded: "ko" for the Korean one (the source's metadata.bertlab.lang); the feedback page speaks it. */
+  lang?: "en" | "ko";
 }
 
 export interface Student {
@@ -111,6 +113,8 @@ export class Gradebook {
       const columns = (this.db.prepare("PRAGMA table_info(submissions)").all() as { name: string }[]).map((c) => c.name);
       // Gradebooks written before submission times were kept get the column, empty.
       if (!columns.includes("submitted_at")) this.db.exec("ALTER TABLE submissions ADD COLUMN submitted_at TEXT");
+      // ... and before the edition's language was: English, which is what they graded.
+      if (!columns.includes("lang")) this.db.exec("ALTER TABLE submissions ADD COLUMN lang TEXT");
     }
   }
 
@@ -162,7 +166,7 @@ export class Gradebook {
   /** Stores one notebook's result atomically: the grader's own points, never a person's adjustment. */
   save(record: SubmissionRecord): void {
     const insertSubmission = this.db.prepare(
-      "INSERT OR REPLACE INTO submissions (submission, notebook, score, max_score, ms, graded_at, sandbox, notes, cells, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT OR REPLACE INTO submissions (submission, notebook, score, max_score, ms, graded_at, sandbox, notes, cells, submitted_at, lang) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     );
     const deleteGrades = this.db.prepare("DELETE FROM grades WHERE submission = ? AND notebook = ?");
     const insertGrade = this.db.prepare(
@@ -172,7 +176,7 @@ export class Gradebook {
     const { score, max } = total(auto);
     this.db.transaction(() => {
       deleteGrades.run(record.submission, record.notebook);
-      insertSubmission.run(record.submission, record.notebook, score, max, record.ms, record.gradedAt, record.sandbox, JSON.stringify(record.notes), JSON.stringify(record.cells), record.submittedAt ?? null);
+      insertSubmission.run(record.submission, record.notebook, score, max, record.ms, record.gradedAt, record.sandbox, JSON.stringify(record.notes), JSON.stringify(record.cells), record.submittedAt ?? null, record.lang ?? null);
       for (const r of auto) insertGrade.run(r.submission, r.notebook, r.gradeId, r.points, r.maxPoints, r.status, r.reason, JSON.stringify(r.tests));
     })();
   }
@@ -270,7 +274,7 @@ export class Gradebook {
 
   records(): SubmissionRecord[] {
     const subs = this.db.prepare("SELECT * FROM submissions ORDER BY submission, notebook").all() as {
-      submission: string; notebook: string; score: number; max_score: number; ms: number; graded_at: string; sandbox: string; notes: string; cells: string; submitted_at?: string | null;
+      submission: string; notebook: string; score: number; max_score: number; ms: number; graded_at: string; sandbox: string; notes: string; cells: string; submitted_at?: string | null; lang?: string | null;
     }[];
     const byKey = new Map<string, GradeRow[]>();
     for (const r of this.rows()) {
@@ -298,6 +302,7 @@ export class Gradebook {
         submittedAt: s.submitted_at ?? null,
         latePenalty: late.penalty,
         daysLate: late.daysLate,
+        lang: s.lang === "ko" ? "ko" : "en",
       };
     });
   }

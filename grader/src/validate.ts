@@ -7,7 +7,7 @@
 import path from "path";
 import { readNotebook } from "bertlab/notebook";
 import { cellTimeoutMs } from "bertlab/runner";
-import { renderCheckText } from "bertlab/check";
+import { notebookLang, renderCheckText } from "bertlab/check";
 import { graderTestSource } from "./assign";
 import { executeGraded, type QuestionOutcome } from "./execute";
 import { harnessPath } from "./grade";
@@ -42,7 +42,11 @@ export async function validate(file: string, opts: { timeoutMs?: number } = {}):
   const cwd = path.dirname(path.resolve(file));
   // One student's notebook: the notebook's own budget (metadata bertlab.timeout) or bertlab run's default.
   const timeoutMs = opts.timeoutMs ?? cellTimeoutMs(nb, -1);
-  const outcome = await executeGraded(cells, { sandbox: { cwd, env: {}, nodeArgs: [], wrapper: [], describe: "none" }, harness: harnessPath(), timeoutMs });
+  // The Korean edition (metadata bertlab.lang "ko", written by notebooks:build) gets its summary, and the
+  // kernel its check messages and hints (BERTLAB_LANG, see bertlab's check/lang.ts), in Korean.
+  const lang = notebookLang(nb) ?? "en";
+  const ko = lang === "ko";
+  const outcome = await executeGraded(cells, { sandbox: { cwd, env: { BERTLAB_LANG: lang }, nodeArgs: [], wrapper: [], describe: "none" }, harness: harnessPath(), timeoutMs });
   const questions = cells.filter((c) => c.question).map((c) => outcome.questions.get(c.question!)!);
   const specs = nb.cells.flatMap((cell, i) => {
     const meta = nbgraderMeta(cell);
@@ -58,8 +62,6 @@ export async function validate(file: string, opts: { timeoutMs?: number } = {}):
   const hiddenTestsRun = nb.cells.some((cell, i) => isTestCell(cell) && findRegions(sourceLines(cell), MARKERS.beginHidden, MARKERS.endHidden, `${file}, cell ${i}`).length > 0);
   const sum = total(rows);
   const byQuestion = points.map((p) => `${p.gradeId} ${fmt(p.points)}/${fmt(p.maxPoints)}`).join(", ");
-  // The Korean edition (metadata bertlab.lang "ko", written by notebooks:build) gets its summary in Korean.
-  const ko = (nb.metadata as { bertlab?: { lang?: string } } | undefined)?.bertlab?.lang === "ko";
   const summary = (
     ko
       ? [
@@ -82,7 +84,7 @@ export async function validate(file: string, opts: { timeoutMs?: number } = {}):
       const p = points.find((x) => x.gradeId === q.gradeId);
       const pts = p ? (ko ? `, ${fmt(p.points)}/${fmt(p.maxPoints)}점` : `, ${fmt(p.points)}/${fmt(p.maxPoints)} points`) : "";
       if (q.tests.length === 0) return `${q.gradeId}: ${q.status}${pts}: ${q.reason}`;
-      const [first, ...rest] = renderCheckText({ gradeId: q.gradeId, results: q.tests }).split("\n");
+      const [first, ...rest] = renderCheckText({ gradeId: q.gradeId, results: q.tests }, lang).split("\n");
       return [`${first}${pts}`, ...rest].join("\n");
     })
     .join("\n\n");

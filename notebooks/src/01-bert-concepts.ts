@@ -334,7 +334,7 @@ nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(untrained, p.a, p.b).toF
 
 // %%
 const pretrained = hasCheckpoint ? await BertForPreTraining.fromPretrained(checkpointDir) : undefined;
-const fillIns = ["Please transfer 100 dollars to my savings [MASK].", "Turn [MASK] the lights in the kitchen.", "The movie was really [MASK].", "오늘 날씨가 정말 [MASK]."];
+const fillIns = ["Please transfer 100 dollars to my savings [MASK].", "Turn [MASK] the lights in the kitchen.", "The movie was really [MASK].", "정말 [MASK] 봤어요.", "오늘 날씨가 정말 [MASK]."];
 if (pretrained) {
   for (const text of fillIns) display(topKBar(fillMask(pretrained, text), { title: `Pretrained: ${text}`, k: 5 }));
 } else {
@@ -342,14 +342,29 @@ if (pretrained) {
 }
 
 // %%
+// One [MASK] stands for one word-piece. How many would each answer need in this vocabulary?
+["재밌게", "좋다", "좋아요", "맑아요", "덥네요"].map((word) => ({ word, pieces: tokenizer.tokenize(word).join(" "), masks: tokenizer.tokenize(word).length }))
+
+// %%
 pretrained ? nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(pretrained, p.a, p.b).toFixed(3), a: p.a, b: p.b })) : "skipped: no checkpoint"
 
 // %% [markdown]
 // Compare with the untrained model of section 3: the distributions are far more peaked, and the English guesses fit
 // the context ("account" after "savings", "on" for the lights, "good" and "great" for the movie) because the corpus is
-// full of such requests and reviews. The Korean sentence shows the limit: its best guess for "오늘 날씨가 정말 [MASK]."
-// is the full stop, with "영화" (movie) next: the Korean half of the corpus is almost all movie reviews, and a model
-// this small, trained this briefly, has not learnt that a predicate is missing.
+// full of such requests and reviews. The Korean half of the corpus is almost all movie reviews, and the Korean guesses
+// show it. For "정말 [MASK] 봤어요." ("I really [MASK] watched it") the best guess is "재밌게" ("enjoyably"), the word
+// countless reviews put there; the second and fourth guesses repeat the verb ("봤어요", "봤는데"), which fits the blank's
+// one piece but no reader would write. For "오늘 날씨가 정말 [MASK]." ("The weather is really [MASK] today") the best guess
+// is the full stop, with "영화" (movie) next, and "좋다" ("is nice") only fifth: a model this small, trained this briefly,
+// on reviews rather than weather talk, has not learnt that the sentence is missing its predicate.
+//
+// How the blank is asked matters too. One `[MASK]` stands for exactly one word-piece, so the model can only answer
+// with a word that is a single piece of its vocabulary. The cell after the charts counts them: in this vocabulary
+// "재밌게", "좋다" and "좋아요" are one piece each, but "맑아요" ("is clear") and "덥네요" ("is hot") are two, and no single
+// `[MASK]` can be filled with them. To ask for a two-piece word you write two `[MASK]`s, and BERT predicts each from
+// the context alone, without seeing what it put in the other. Which words are one piece depends on the vocabulary:
+// another vocabulary (lesson 02 compares several) splits Korean words differently, so a fill-in that is fair for one
+// model can be impossible for another.
 //
 // NSP: P(IsNext) is far higher for the real continuation than for the random sentence in the three pairs of the kind
 // the corpus is made of (a lost card, a flight booking, a movie review). The last pair, about making kimchi, fails:
@@ -376,9 +391,19 @@ pretrained ? nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(pretrained,
 
 // %% [markdown] lang=ko
 // 3절의 학습하지 않은 모델과 비교해 보세요. 분포가 훨씬 뾰족하고, 영어 추측은 문맥에 맞아요("savings" 뒤의 "account",
-// 조명에 대한 "on", 영화에 대한 "good"과 "great"). 말뭉치가 그런 요청과 리뷰로 가득하기 때문이에요. 한국어 문장은
-// 한계를 보여 줘요. "오늘 날씨가 정말 [MASK]."에 대한 가장 유력한 추측은 마침표이고, 그다음이 "영화"예요. 말뭉치의
-// 한국어 절반은 거의 다 영화 리뷰이고, 이렇게 작은 모델을 이렇게 짧게 학습해서는 서술어가 빠졌다는 것을 배우지 못했어요.
+// 조명에 대한 "on", 영화에 대한 "good"과 "great"). 말뭉치가 그런 요청과 리뷰로 가득하기 때문이에요. 말뭉치의 한국어
+// 절반은 거의 다 영화 리뷰인데, 한국어 추측에 그게 그대로 드러나요. "정말 [MASK] 봤어요."에 대한 가장 유력한 추측은
+// 수많은 리뷰가 그 자리에 쓰는 "재밌게"예요. 두 번째와 네 번째 추측은 동사를 되풀이해요("봤어요", "봤는데"). 한
+// 조각짜리 빈칸에 들어가기는 하지만 사람이라면 그렇게 쓰지 않겠죠. "오늘 날씨가 정말 [MASK]."에 대한 가장 유력한 추측은
+// 마침표이고, 그다음이 "영화"이며, "좋다"는 다섯 번째에야 나와요. 이렇게 작은 모델을 날씨 이야기도 아닌 리뷰로 이렇게
+// 짧게 학습해서는 문장에 서술어가 빠졌다는 것을 배우지 못했어요.
+//
+// 빈칸을 어떻게 묻는지도 중요해요. `[MASK]` 하나는 정확히 워드피스(WordPiece) 조각 하나를 나타내요. 그래서 모델은 어휘
+// 집합에서 한 조각인 단어로만 답할 수 있어요. 그래프 다음 셀이 조각 수를 세어 봐요. 이 어휘 집합에서 "재밌게", "좋다",
+// "좋아요"는 각각 한 조각이지만 "맑아요"와 "덥네요"는 두 조각이라서, `[MASK]` 하나로는 채울 수 없어요. 두 조각짜리
+// 단어를 물으려면 `[MASK]`를 두 개 써야 하고, BERT는 각 `[MASK]`를 다른 쪽에 무엇을 넣었는지 보지 않고 문맥만으로 따로
+// 예측해요. 어떤 단어가 한 조각인지는 어휘 집합에 달려 있어요. 다른 어휘 집합은(레슨 02에서 여러 개를 비교해요) 한국어
+// 단어를 다르게 쪼개기 때문에, 한 모델에게 공정한 빈칸 채우기가 다른 모델에게는 풀 수 없는 문제가 될 수 있어요.
 //
 // NSP: 말뭉치를 이루는 종류의 세 쌍(분실한 카드, 항공편 예약, 영화 리뷰)에서는 실제로 이어지는 문장의 P(IsNext)가
 // 무작위 문장보다 훨씬 높아요. 김장에 관한 마지막 쌍은 실패해요. 버스 요금에 관한 무작위 문장이 실제 문장보다 약간
@@ -459,6 +484,8 @@ pretrained?.dispose();
 //   10% stay unchanged (you built the rule and matched `maskTokens`, and counted the shares).
 // - **NSP** classifies whether B follows A, from the pooled `[CLS]` vector; 50% of the pairs are real.
 // - An untrained model's predictions are close to uniform; pretraining is where the knowledge comes from.
+// - One `[MASK]` holds one word-piece: a word of two pieces (here "맑아요", `맑 ##아요`) needs two `[MASK]`s, so a
+//   fair fill-in asks for a word that is one piece of the model's vocabulary.
 // - Pretraining cost BERT-base 4 days on 16 TPU chips (BERT-large: 64 chips), 1,536 chip-hours; fine-tuning takes
 //   2-4 epochs and at most an hour on one Cloud TPU (4 chips), 4 chip-hours. Only the output layer changes between
 //   tasks.
@@ -476,6 +503,8 @@ pretrained?.dispose();
 //   남습니다(규칙을 직접 만들어 `maskTokens`와 맞춰 보고, 비율도 세어 보았습니다).
 // - **NSP**는 풀링된 `[CLS]` 벡터로 B가 A 다음에 오는지 분류합니다. 쌍의 50%는 실제로 이어지는 쌍입니다.
 // - 학습하지 않은 모델의 예측은 균등 분포에 가깝습니다. 지식은 사전학습에서 나옵니다.
+// - `[MASK]` 하나에는 워드피스 조각 하나가 들어갑니다. 두 조각짜리 단어(여기서는 "맑아요", `맑 ##아요`)에는 `[MASK]`가
+//   두 개 필요하므로, 공정한 빈칸 채우기는 모델의 어휘 집합에서 한 조각인 단어를 묻습니다.
 // - BERT-base의 사전학습에는 TPU 칩 16개로 4일(BERT-large는 칩 64개), 즉 1,536 칩-시간(chip-hours)이 들었습니다.
 //   미세조정은 2~4 에포크, Cloud TPU 하나(칩 4개)로 최대 1시간, 즉 4 칩-시간이 걸립니다. 과제가 바뀔 때 바뀌는 것은
 //   출력층뿐입니다.

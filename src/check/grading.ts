@@ -110,6 +110,7 @@ export function arm(key: string): void {
   freeze(require("./grading"));
   freeze(require("./reference"));
   freeze(require("./lockdown"));
+  freeze(require("./lang"));
   /* eslint-enable @typescript-eslint/no-var-requires */
   lockIntrinsics();
   lockTsHelpers();

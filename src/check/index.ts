@@ -15,8 +15,10 @@ import { runTests } from "./run";
 import { renderHtml, renderText, passedAll, type CheckReport } from "./table";
 import { showRich } from "./display";
 import { withForbidden } from "./reference";
+import { checkLang } from "./lang";
 
 export { describe, it, markHidden };
+export { checkLang, localize, notebookLang, parseLang, type CheckLang, type LocalizedText, type Text } from "./lang";
 export { closeTo, type Tolerance } from "./close_to";
 export { referenceLibrary, DelegationError } from "./reference";
 export type { TestResult, TestStatus } from "./run";
@@ -25,14 +27,21 @@ export { renderText as renderCheckText, renderHtml as renderCheckHtml } from "./
 
 /** Runs the tests registered for `gradeId` and returns the report, without displaying anything. */
 export async function checkReport(gradeId: string): Promise<CheckReport> {
+  const ko = checkLang() === "ko";
   if (isGrading()) {
     // The grader runs the tests itself from its own cell; running them here too would only cost time.
-    return { gradeId, results: [], problem: "graded by bertlab-grader" };
+    return { gradeId, results: [], problem: ko ? "bertlab-grader가 채점해요" : "graded by bertlab-grader" };
   }
   const registered = suite(gradeId);
   return registered
     ? { gradeId, results: await withForbidden(gradeId, () => runTests(registered.tests, undefined, gradeId)) }
-    : { gradeId, results: [], problem: `no tests registered for "${gradeId}"; run its test cell (describe("${gradeId}", ...)) first` };
+    : {
+        gradeId,
+        results: [],
+        problem: ko
+          ? `"${gradeId}"에 등록된 테스트가 없어요. 먼저 그 테스트 셀(describe("${gradeId}", ...))을 실행하세요`
+          : `no tests registered for "${gradeId}"; run its test cell (describe("${gradeId}", ...)) first`,
+      };
 }
 
 /**

@@ -6,6 +6,8 @@
  * While grading, only the grade_id the grader opened may register (see grading.ts), so
  * student code cannot add, replace or remove tests of a question.
  */
+import type { Text } from "./lang";
+
 export type TestFn = () => void | Promise<void>;
 
 export interface TestCase {
@@ -14,8 +16,8 @@ export interface TestCase {
   fn: TestFn;
   /** Registered between `// BEGIN HIDDEN TESTS` and `// END HIDDEN TESTS` (grader only). */
   hidden: boolean;
-  /** What the student should try next if this test fails. */
-  hint?: string;
+  /** What the student should try next if this test fails: one text, or `{ en, ko }` for both editions. */
+  hint?: Text;
 }
 
 export interface Suite {
@@ -61,7 +63,7 @@ export function describe(title: string, body: () => void): void {
   if (gate.grading) gate.open = null; // one registration per opened question
 }
 
-export function it(title: string, fn: TestFn, hint?: string): void {
+export function it(title: string, fn: TestFn, hint?: Text): void {
   if (!current) throw new Error(`it("${title}") must be called inside describe("<grade_id>", () => { ... })`);
   if (typeof fn !== "function") throw new TypeError(`it("${title}", fn): fn must be a function`);
   current.suite.tests.push({ name: [...current.path, title].join(" > "), fn, hidden: current.hidden, hint });

@@ -5,10 +5,14 @@
  *
  * Time limits: a notebook may declare its own per-cell budget in its metadata, `{"bertlab": {"timeout": 900}}`
  * (seconds), or one cell in that cell's metadata; `cellTimeoutMs` says which limit a cell gets.
+ *
+ * Language: the kernel gets BERTLAB_LANG from the notebook's metadata.bertlab.lang (the Korean edition says
+ * "ko"), so `check()` speaks the edition's language (src/check/lang.ts); `env.BERTLAB_LANG` given here wins.
  */
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { cellSource, readNotebook, type NbOutput, type Notebook } from "../notebook";
+import { notebookLang } from "../check/lang";
 import { DEFAULT_CELL_TIMEOUT_MS, Kernel, type CellStatus, type ExecuteResult, type KernelOptions } from "./kernel";
 
 export interface TimeoutOptions {
@@ -75,6 +79,14 @@ function fileOutput(out: NbOutput): NbOutput {
   return { output_type: "display_data", data: out.data, metadata: out.metadata };
 }
 
+/**
+ * The kernel's environment: the caller's, plus BERTLAB_LANG from the notebook's edition (else the one this
+ * process has, else "en"). Always set, so a kernel never falls back to guessing from JPY_SESSION_NAME.
+ */
+export function kernelEnv(nb: Notebook, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { BERTLAB_LANG: notebookLang(nb) ?? process.env.BERTLAB_LANG ?? "en", ...env };
+}
+
 export async function runNotebook(nb: Notebook | string, opts: RunOptions = {}): Promise<NotebookRun> {
   const started = performance.now();
   const source = typeof nb === "string" ? await readNotebook(nb) : nb;
@@ -112,7 +124,7 @@ export async function runNotebook(nb: Notebook | string, opts: RunOptions = {}):
       }
       if (!kernel || kernel.exited) {
         await kernel?.shutdown();
-        kernel = await Kernel.start({ ...opts, cwd });
+        kernel = await Kernel.start({ ...opts, cwd, env: kernelEnv(notebook, opts.env) });
       }
       const source = cellSource(cell);
       const result = await kernel.execute(source, { timeoutMs: cellTimeoutMs(notebook, index, opts) });

@@ -10,13 +10,16 @@
  * disarmed test would show up as points.
  */
 import assert from "node:assert";
-import { mkdirSync, readFileSync, writeFileSync } from "fs";
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import path from "path";
 import { parse } from "csv-parse/sync";
 import { cellSource, formatNotebook, readNotebook, type Notebook } from "../../src/notebook";
 import { grade } from "../../grader/src/grade";
 import { releaseNotebook } from "../../grader/src/assign";
 import { validate } from "../../grader/src/validate";
+import { writeFeedback } from "../../grader/src/feedback";
+import { runNotebook } from "../../src/runner";
+import { Gradebook } from "../../grader/src/gradebook";
 import { perfect, removeTmpDirs, tmpDir, withCell } from "../grader/helpers";
 
 const REPO = path.resolve(__dirname, "../..");
@@ -294,6 +297,7 @@ describe("exercises: validate on an unfinished exercise", function () {
 
 describe("exercises: the Korean edition (issue 19)", function () {
   this.timeout(15 * 60_000);
+  after(removeTmpDirs);
   const names = ["01-bert-concepts", "02-tokenization", "03-bert-inputs", "04-encoder-internals", "05-pretraining", "06-intent-classifier"];
 
   it("every Korean solution and exercise is built, with the same cells (code, tests, metadata) as the English one", async () => {
@@ -323,5 +327,60 @@ describe("exercises: the Korean edition (issue 19)", function () {
     assert.strictEqual(stub.total.score, 0, stub.report);
     assert.match(stub.report, /숨은 테스트\(hidden test\)는 여기서 실행하지 않아요/);
     assert.match(stub.report, /사람이 직접 채점하는 문항/);
+  });
+
+  /** The Korean exercise 01 with a wrong prefix-LM mask in q1, saved where its kernel finds bertlab. */
+  const wrongKorean01 = async (dir: string): Promise<string> => {
+    const nb = withCell(await readNotebook(path.join(EXERCISES, "ko", "01-bert-concepts.ipynb")), "q1-solution", WRONG_PREFIX_MASK);
+    mkdirSync(dir, { recursive: true });
+    symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"));
+    const file = path.join(dir, "01-bert-concepts.ipynb");
+    writeFileSync(file, formatNotebook(nb));
+    return file;
+  };
+
+  it("validate: a failing check in a Korean exercise says expected vs actual and its hint in Korean", async () => {
+    const result = await validate(await wrongKorean01(tmpDir("ko-validate")), { timeoutMs: 600_000 });
+    assert.match(result.report, /q1: 테스트 2개 중 0개 통과, 0\/2점/, result.report);
+    assert.match(result.report, /✘ 실패 {2}a prefix of 2 in 4 real tokens\n {10}기댓값\(내용이 모두 같아야 해요\): \[ \[ 1, 1, 0, 0 \],.*, 실제로 나온 값: \[ \[ 1, 1, 1, 1 \],/);
+    assert.match(result.report, /다음 단계: 0행과 1행\(프리픽스\)은 0행을 포함해 프리픽스의 두 위치를 모두 봐요/);
+    assert.match(result.report, /다음 단계: `throw new Error\("not implemented"\)` 줄을 여러분의 풀이로 바꾸고/, "q2 is still the stub");
+    assert.doesNotMatch(result.report, /Next:|expected to|tests passed/, "no English left in the harness's words");
+  });
+
+  it("bertlab run (the runner): check() in a Korean exercise prints its table and hint in Korean", async () => {
+    const run = await runNotebook(await wrongKorean01(tmpDir("ko-run")), { stopOnError: false, timeoutMs: 600_000, env: { BERTLAB_QUIET: "1" } });
+    const printed = run.notebook.cells.flatMap((c) => c.outputs ?? []).map((o) => JSON.stringify(o)).join("\n");
+    assert.match(printed, /q1: 테스트 2개 중 0개 통과/);
+    assert.match(printed, /다음 단계: 0행과 1행\(프리픽스\)은 0행을 포함해/);
+    assert.match(printed, /<th style=\\"padding:2px 8px\\">결과<\/th>/);
+    assert.doesNotMatch(printed, /Next:|tests passed/);
+  });
+
+  it("grade + feedback: the Korean edition's student page has Korean labels and the Korean hint", async () => {
+    const subs = tmpDir("ko-subs");
+    const out = tmpDir("ko-out");
+    const student = path.join(subs, "서연");
+    await wrongKorean01(student);
+    rmSync(path.join(student, "node_modules"));
+    await grade({ submissions: subs, assignment: path.join(SOLUTIONS, "ko"), notebooks: ["01"], out, quiet: true, timeoutMs: 600_000 });
+    const book = new Gradebook(path.join(out, "gradebook.sqlite"));
+    try {
+      const [record] = book.records();
+      assert.strictEqual(record.lang, "ko");
+      await writeFeedback(book, path.join(out, "feedback"));
+    } finally {
+      book.close();
+    }
+    const page = readFileSync(path.join(out, "feedback", "서연.html"), "utf8");
+    assert.match(page, /<html lang="ko">/);
+    assert.match(page, /<h1>서연님의 피드백<\/h1>/);
+    assert.match(page, /<p>총점: <strong>0\/7<\/strong><\/p>/);
+    assert.match(page, /<th>문항<\/th><th>상태<\/th><th class="n">점수<\/th><th>이유<\/th>/);
+    assert.match(page, /<td class="failed">실패<\/td>/);
+    assert.match(page, /<td class="manual">사람이 채점<\/td>/);
+    assert.match(page, /다음 단계: 0행과 1행\(프리픽스\)은 0행을 포함해 프리픽스의 두 위치를 모두 봐요/);
+    assert.match(page, /<em>숨은 테스트\(hidden test\)<\/em>/);
+    assert.doesNotMatch(page, /Feedback for|Total:|<th>question<\/th>|Next:/);
   });
 });

@@ -1,4 +1,7 @@
 import assert from "node:assert";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import * as harness from "../../src/check";
 import { runTests } from "../../src/check/run";
 import { renderHtml } from "../../src/check/table";
@@ -78,5 +81,75 @@ describe("check: the in-notebook test harness", () => {
 
   it("rejects it() outside describe() with a clear message", () => {
     assert.throws(() => harness.it("lonely", () => {}), /must be called inside describe\("<grade_id>"/);
+  });
+});
+
+describe("check: the Korean edition's messages (issue 19)", () => {
+  const saved = { lang: process.env.BERTLAB_LANG, session: process.env.JPY_SESSION_NAME };
+  const restore = () => {
+    for (const [key, value] of [["BERTLAB_LANG", saved.lang], ["JPY_SESSION_NAME", saved.session]] as const) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  afterEach(restore);
+
+  it("speaks Korean with BERTLAB_LANG=ko: expected vs actual, the test's Korean hint, and the table", async () => {
+    process.env.BERTLAB_LANG = "ko";
+    harness.describe("t-ko", () => {
+      harness.it("adds", () => assert.strictEqual(2 + 3, 6), { en: "add the two numbers", ko: "두 수를 더하세요" });
+      harness.it("lists", () => assert.deepStrictEqual([1, 2], [1, 3]), "an English-only hint is kept as it is");
+      harness.it("stub", () => {
+        throw new Error("not implemented");
+      });
+      harness.it("close", () => harness.closeTo([1, 2.5], [1, 2], { atol: 0.1 }, { en: "the second entry", ko: "두 번째 값" }));
+      harness.it("passes", () => assert.ok(true));
+    });
+    const report = await harness.checkReport("t-ko");
+    const [adds, lists, stub, close] = report.results;
+    assert.strictEqual(adds.message, "기댓값(정확히 같아야 해요): 6, 실제로 나온 값: 5\n다음 단계: 두 수를 더하세요");
+    assert.strictEqual(lists.message, "기댓값(내용이 모두 같아야 해요): [ 1, 3 ], 실제로 나온 값: [ 1, 2 ]\n다음 단계: an English-only hint is kept as it is");
+    assert.match(stub.message, /^Error: not implemented\n다음 단계: `throw new Error\("not implemented"\)` 줄을 여러분의 풀이로 바꾸고/);
+    assert.match(close.message, /^\[1\] 위치의 기댓값: 2, 실제로 나온 값: 2\.5 \(atol 0\.1, rtol 0\.00001\); 두 번째 값\n다음 단계: /);
+    const text = harness.renderCheckText(report);
+    assert.match(text, /^t-ko: 테스트 5개 중 1개 통과\n  ✘ 실패  adds\n/);
+    assert.match(renderHtml(report), /<th style="padding:2px 8px">결과<\/th>.*>실패<\/td>/s);
+    assert.match((await harness.checkReport("t-ko-none")).problem!, /"t-ko-none"에 등록된 테스트가 없어요/);
+  });
+
+  it("keeps English when nothing says Korean, and for BERTLAB_LANG=en", async () => {
+    delete process.env.JPY_SESSION_NAME;
+    for (const lang of [undefined, "en"]) {
+      if (lang === undefined) delete process.env.BERTLAB_LANG;
+      else process.env.BERTLAB_LANG = lang;
+      harness.describe("t-en", () => harness.it("adds", () => assert.strictEqual(2 + 3, 6), { en: "add the two numbers", ko: "두 수를 더하세요" }));
+      const [r] = (await harness.checkReport("t-en")).results;
+      assert.strictEqual(r.message, "expected to be exactly 6, got 5\nNext: add the two numbers", `BERTLAB_LANG=${lang}`);
+    }
+  });
+
+  it("in JupyterLab, reads the edition from the metadata of the notebook Jupyter Server names (JPY_SESSION_NAME)", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "bertlab-check-lang-"));
+    try {
+      const ko = path.join(dir, "ko.ipynb");
+      const en = path.join(dir, "en.ipynb");
+      writeFileSync(ko, JSON.stringify({ cells: [], metadata: { bertlab: { lang: "ko" } }, nbformat: 4, nbformat_minor: 5 }));
+      writeFileSync(en, JSON.stringify({ cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 }));
+      delete process.env.BERTLAB_LANG;
+      process.env.JPY_SESSION_NAME = ko;
+      assert.strictEqual(harness.checkLang(), "ko");
+      process.env.JPY_SESSION_NAME = en;
+      assert.strictEqual(harness.checkLang(), "en");
+      process.env.JPY_SESSION_NAME = path.join(dir, "gone.ipynb");
+      assert.strictEqual(harness.checkLang(), "en", "a notebook that is not there: English");
+      process.env.JPY_SESSION_NAME = ko;
+      process.env.BERTLAB_LANG = "en";
+      assert.strictEqual(harness.checkLang(), "en", "BERTLAB_LANG, set by the runner and the grader, wins");
+      assert.strictEqual(harness.notebookLang({ metadata: { bertlab: { lang: "ko" } } }), "ko");
+      assert.strictEqual(harness.notebookLang({ metadata: {} }), undefined);
+      assert.strictEqual(harness.parseLang("ko_KR.UTF-8"), "ko");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

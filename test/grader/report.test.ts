@@ -6,7 +6,7 @@
 import assert from "node:assert";
 import { existsSync, readFileSync, statSync } from "fs";
 import path from "path";
-import { classPage, studentPageName, writeFeedback } from "../../grader/src/feedback";
+import { classPage, studentPage, studentPageName, writeFeedback } from "../../grader/src/feedback";
 import { Gradebook, type SubmissionRecord } from "../../grader/src/gradebook";
 import type { GradeRow, GradeStatus } from "../../grader/src/score";
 import { removeTmpDirs, tmpDir } from "./helpers";
@@ -71,6 +71,47 @@ describe("grader: class report and feedback pages (real gradebook, no kernels)",
       assert.match(ben, /Not graded yet:<\/strong> 01-a\.ipynb could not be graded because of a problem on the grading machine/);
       assert.match(ben, /Total: <strong>0\/0<\/strong>/, "no zero out of 5 for a machine failure");
       assert.ok(existsSync(path.join(out, "cy.html")));
+    } finally {
+      book.close();
+    }
+  });
+
+  it("labels a student's page in Korean when they were graded on the Korean edition, and keeps the language in the gradebook", () => {
+    const dir = tmpDir("report-ko");
+    const book = new Gradebook(path.join(dir, "gradebook.sqlite"));
+    try {
+      book.bindAssignment("fp");
+      const failed = rec("서연", "01-a.ipynb", [["q1", "failed", 0, 2], ["q2", "infrastructure_error", 0, 3]]);
+      failed.rows[0].tests = [
+        { name: "adds", hidden: false, status: "failed", message: "기댓값(정확히 같아야 해요): 6, 실제로 나온 값: 5\n다음 단계: 두 수를 더하세요", ms: 1 },
+        { name: "secret", hidden: true, status: "failed", message: "not shown", ms: 1 },
+      ];
+      failed.cells = [
+        { cellType: "code", source: "q1 tests", origin: "source", gradeId: "q1", question: "q1", status: "ok", ms: 1, outputs: [] },
+        { cellType: "code", source: "answer", origin: "restored", gradeId: "q1-solution", status: "error", ms: 1, outputs: [] },
+      ];
+      book.save({ ...failed, lang: "ko" });
+      book.save({ ...rec("ada", "01-a.ipynb", [["q1", "failed", 0, 2]]), lang: "en" });
+      book.save(rec("old", "01-a.ipynb", [["q1", "passed", 2, 2]])); // written without a language: English
+      const records = book.records();
+      assert.deepStrictEqual(records.map((r) => [r.submission, r.lang]), [["ada", "en"], ["old", "en"], ["서연", "ko"]]);
+      const ko = studentPage("서연", records.filter((r) => r.submission === "서연"));
+      assert.match(ko, /<html lang="ko">/);
+      assert.match(ko, /<title>서연: 피드백<\/title>/);
+      assert.match(ko, /<h1>서연님의 피드백<\/h1>/);
+      assert.match(ko, /<strong>아직 채점되지 않은 노트북:<\/strong> 01-a\.ipynb\./);
+      assert.match(ko, /<p>총점: <strong>0\/2<\/strong><\/p>/);
+      assert.match(ko, /<tr><th>문항<\/th><th>상태<\/th><th class="n">점수<\/th><th>이유<\/th><\/tr><tr><td>q1<\/td><td class="failed">실패<\/td>/);
+      assert.match(ko, /<td class="infrastructure_error">채점 환경 오류<\/td>/);
+      assert.match(ko, /<tr><th>결과<\/th><th>테스트<\/th><th>메시지<\/th><\/tr><tr><td class="failed">실패<\/td><td>adds<\/td><td><pre>기댓값\(정확히 같아야 해요\): 6, 실제로 나온 값: 5\n다음 단계: 두 수를 더하세요<\/pre>/);
+      assert.match(ko, /<em>숨은 테스트\(hidden test\)<\/em>/);
+      assert.match(ko, /<div class="tag">q1 테스트 <\/div>/);
+      assert.match(ko, /<div class="tag">q1-solution \(과제 원본에서 복원함\) · 오류<\/div>/);
+      assert.match(ko, /<strong>q1<\/strong>: <span class="failed">실패<\/span>, 0\/2점/);
+      assert.doesNotMatch(ko, /Feedback for|Total:|<th>question<\/th>|hidden test<\/em>|not shown/);
+      const en = studentPage("ada", records.filter((r) => r.submission === "ada"));
+      assert.match(en, /<html lang="en">.*<h1>Feedback for ada<\/h1>.*<p>Total: <strong>0\/2<\/strong><\/p>.*<th>question<\/th><th>status<\/th>/s);
+      assert.match(studentPage("old", records.filter((r) => r.submission === "old")), /<h1>Feedback for old<\/h1>/);
     } finally {
       book.close();
     }

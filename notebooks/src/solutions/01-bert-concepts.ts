@@ -81,7 +81,10 @@ describe("q1", () => {
       [1, 1, 1, 0],
       [1, 1, 1, 1],
     ]);
-  }, "rows 0 and 1 (the prefix) see both prefix positions, row 0 included; rows after the prefix see the prefix and keys up to themselves");
+  }, {
+    en: "rows 0 and 1 (the prefix) see both prefix positions, row 0 included; rows after the prefix see the prefix and keys up to themselves",
+    ko: "0행과 1행(프리픽스)은 0행을 포함해 프리픽스의 두 위치를 모두 봐요. 프리픽스 뒤의 행들은 프리픽스와, 자기 자신까지의 키를 봐요",
+  });
   it("padding columns are always 0", () => {
     assert.deepStrictEqual(prefixLmMask([1, 1, 1, 0], 1), [
       [1, 0, 0, 0],
@@ -89,7 +92,10 @@ describe("q1", () => {
       [1, 1, 1, 0],
       [1, 1, 1, 0],
     ]);
-  }, "a key with inputMask[k] === 0 is blocked for every query, even inside the prefix or in the past");
+  }, {
+    en: "a key with inputMask[k] === 0 is blocked for every query, even inside the prefix or in the past",
+    ko: "inputMask[k] === 0인 키는 프리픽스 안에 있든 과거에 있든, 모든 쿼리에 대해 막혀야 해요",
+  });
   // BEGIN HIDDEN TESTS
   it("prefixLength 0 is the causal mask and a full prefix the bidirectional one", () => {
     const n = 5;
@@ -210,7 +216,10 @@ describe("q2", () => {
     const got = wholeWordMask(q2Sentence, q2Replacements, new Random(7));
     assert.deepStrictEqual(got.positions, [2, 3, 4]);
     assert.deepStrictEqual(got.labels, ["un", "##aff", "##able"]);
-  }, "group ## pieces with the word before them, shuffle the list of words once, take whole words up to the budget (18 non-special tokens: round(2.7) = 3)");
+  }, {
+    en: "group ## pieces with the word before them, shuffle the list of words once, take whole words up to the budget (18 non-special tokens: round(2.7) = 3)",
+    ko: "## 조각은 앞 단어에 묶고, 단어 목록을 한 번만 섞은 다음, 예산만큼 단어를 통째로 고르세요(특수 토큰이 아닌 토큰이 18개이니 round(2.7) = 3)",
+  });
   it("never splits a word and never exceeds the budget", () => {
     for (let seed = 0; seed < 50; seed++) {
       const got = wholeWordMask(q2Sentence, q2Replacements, new Random(seed));
@@ -220,7 +229,10 @@ describe("q2", () => {
         assert.ok(taken === 0 || taken === word.length, `seed ${seed}: positions [${got.positions}] take part of the word at [${word}]`);
       }
     }
-  }, "a word whose positions do not all fit is skipped, not cut; [CLS] and [SEP] are never chosen");
+  }, {
+    en: "a word whose positions do not all fit is skipped, not cut; [CLS] and [SEP] are never chosen",
+    ko: "위치가 예산에 다 들어가지 않는 단어는 자르지 말고 건너뛰어요. [CLS]와 [SEP]는 절대 고르지 않아요",
+  });
   // BEGIN HIDDEN TESTS
   const reference = (tokens: string[], replacements: string[], rng: Random) => {
     const special = (t: string) => /^\[[A-Z]+\]$/.test(t);

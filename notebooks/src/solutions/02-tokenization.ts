@@ -111,13 +111,22 @@ import { describe, it, check } from "bertlab/check";
 describe("q1", () => {
   it("the lesson's corpus, 4 merges", () => {
     assert.deepStrictEqual(bpeMerges(exampleCounts, 4), [["u", "g"], ["u", "n"], ["h", "ug"], ["p", "un"]]);
-  }, "count each pair over all words times the word's count, merge the best everywhere, and count again: u g (20), then u n (16), then h ug (15); after that p un (12) and p ug (5)... compare frequency first");
+  }, {
+    en: "count each pair over all words times the word's count, merge the best everywhere, and count again: u g (20), then u n (16), then h ug (15); after that p un (12) and p ug (5)... compare frequency first",
+    ko: "모든 단어에서 각 쌍을 그 단어의 빈도만큼 세고, 가장 좋은 쌍을 모든 곳에서 병합한 뒤 다시 세어 보세요. u g (20), 다음은 u n (16), 그다음은 h ug (15), 그 뒤로 p un (12)과 p ug (5)... 빈도를 먼저 비교해요",
+  });
   it("ties go to the shorter merged symbol, then to the smaller key", () => {
     assert.deepStrictEqual(bpeMerges(new Map([["xyz", 2], ["zz", 2]]), 3), [["x", "y"], ["z", "z"], ["xy", "z"]]);
-  }, "x y, y z and z z all occur twice: merged length 2 each, so the smaller key \"x y\" wins; next \"xy z\" and \"z z\" tie on frequency and \"zz\" is shorter than \"xyz\"");
+  }, {
+    en: "x y, y z and z z all occur twice: merged length 2 each, so the smaller key \"x y\" wins; next \"xy z\" and \"z z\" tie on frequency and \"zz\" is shorter than \"xyz\"",
+    ko: "x y, y z, z z는 모두 두 번 나오고 병합한 길이도 모두 2라서, 더 작은 키인 \"x y\"가 이겨요. 그다음 \"xy z\"와 \"z z\"는 빈도가 같고, \"zz\"가 \"xyz\"보다 짧아요",
+  });
   it("the key decides between equally long merges, not the order of appearance", () => {
     assert.deepStrictEqual(bpeMerges(new Map([["ba", 2], ["ab", 2]]), 1), [["a", "b"]]);
-  }, "\"a b\" < \"b a\" as strings, even though b appears first in the corpus");
+  }, {
+    en: "\"a b\" < \"b a\" as strings, even though b appears first in the corpus",
+    ko: "말뭉치에서 b가 먼저 나오더라도, 문자열로 비교하면 \"a b\" < \"b a\"예요",
+  });
   // BEGIN HIDDEN TESTS
   const reference = (counts: Map<string, number>, numMerges: number): Array<[string, string]> => {
     let splits = [...counts].map(([w, n]) => ({ symbols: [...w], n }));
@@ -242,17 +251,26 @@ describe("q2", () => {
       { piece: "##ffa", start: 3, end: 6 },
       { piece: "##ble", start: 6, end: 9 },
     ]);
-  }, "the first piece is the longest prefix in vocab (\"una\", not \"un\"); later pieces are looked up with \"##\" in front, and start/end count characters of the word, not of the piece");
+  }, {
+    en: "the first piece is the longest prefix in vocab (\"una\", not \"un\"); later pieces are looked up with \"##\" in front, and start/end count characters of the word, not of the piece",
+    ko: "첫 조각은 vocab에 있는 가장 긴 접두사예요(\"un\"이 아니라 \"una\"). 다음 조각들은 앞에 \"##\"를 붙여서 찾고, start/end는 조각 안이 아니라 단어 안에서의 문자 위치예요",
+  });
   it("a word whose rest matches nothing is one [UNK] covering the word", () => {
     assert.deepStrictEqual(piecesWithOffsets("playx", q2Vocab), [{ piece: "[UNK]", start: 0, end: 5 }]);
-  }, "when no piece matches, return only [UNK] for the whole word, not the pieces found so far");
+  }, {
+    en: "when no piece matches, return only [UNK] for the whole word, not the pieces found so far",
+    ko: "맞는 조각이 없으면 지금까지 찾은 조각들을 버리고, 단어 전체에 대해 [UNK] 하나만 돌려주세요",
+  });
   it("offsets count code points: 한국어", () => {
     assert.deepStrictEqual(piecesWithOffsets("한국어", q2Vocab), [
       { piece: "한", start: 0, end: 1 },
       { piece: "##국", start: 1, end: 2 },
       { piece: "##어", start: 2, end: 3 },
     ]);
-  }, "split the word with [...word], not word.length or word[i]");
+  }, {
+    en: "split the word with [...word], not word.length or word[i]",
+    ko: "단어는 word.length나 word[i]가 아니라 [...word]로 나누세요",
+  });
   // BEGIN HIDDEN TESTS
   it("agrees with maxMatch on a trained vocabulary", () => {
     const text = "playing players played unaffable affable unable tables label labelled hugging hugs 한국어 한국 국어 😀";

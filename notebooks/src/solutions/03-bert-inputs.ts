@@ -91,11 +91,17 @@ describe("q1", () => {
       tokens: ["<s>", "is", "it", "open", "?", "</s>", "</s>", "yes", ".", "</s>", "<pad>", "<pad>"],
       attentionMask: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0],
     });
-  }, "<s> A </s> </s> B </s>: two separators between the texts, one at the end; then <pad> with mask 0");
+  }, {
+    en: "<s> A </s> </s> B </s>: two separators between the texts, one at the end; then <pad> with mask 0",
+    ko: "<s> A </s> </s> B </s>: 두 텍스트 사이에 구분자 두 개, 끝에 하나가 오고, 그 뒤는 마스크가 0인 <pad>로 채워요",
+  });
   it("truncates only the second text", () => {
     const got = packRobertaPair(questionTokens, answerTokens, 13);
     assert.deepStrictEqual(got.tokens, ["<s>", "is", "the", "bank", "open", "today", "?", "</s>", "</s>", "yes", ",", "until", "</s>"]);
-  }, "13 positions hold 4 special tokens, the 6 tokens of A and 3 of B: cut B from its end, never A");
+  }, {
+    en: "13 positions hold 4 special tokens, the 6 tokens of A and 3 of B: cut B from its end, never A",
+    ko: "위치 13개에 특수 토큰 4개, A의 토큰 6개, B의 토큰 3개가 들어가요. A는 절대 자르지 말고 B를 끝에서부터 자르세요",
+  });
   it("refuses a first text that cannot fit, naming both numbers", () => {
     // Caught here rather than with assert.throws' validator, whose failure reads "expected to return true".
     let message: string | undefined;
@@ -106,7 +112,10 @@ describe("q1", () => {
     }
     assert.ok(message !== undefined, "packRobertaPair returned for maxLength 8, but A needs 10 positions: it should throw");
     assert.ok(/\b10\b/.test(message) && /\b8\b/.test(message), `the error says "${message}"; it should name the 10 positions A needs and the maxLength 8`);
-  }, "throw new Error(...) with a message that contains the 10 positions A needs and the maxLength 8");
+  }, {
+    en: "throw new Error(...) with a message that contains the 10 positions A needs and the maxLength 8",
+    ko: "A에 필요한 위치 10개와 maxLength 8이 모두 들어간 메시지로 throw new Error(...)를 하세요",
+  });
   // BEGIN HIDDEN TESTS
   it("B can be cut to nothing", () => {
     assert.deepStrictEqual(packRobertaPair(["a", "b"], ["x", "y"], 6).tokens, ["<s>", "a", "b", "</s>", "</s>", "</s>"]);
@@ -174,7 +183,10 @@ describe("q2", () => {
       [-10000, 0, 0, -10000],
       [-10000, -10000, 0, -10000],
     ]);
-  }, "0 means \"may attend\" (BERT's 1 in input_mask); the padding column is -10000 in every row, and keys further than window from the query too");
+  }, {
+    en: "0 means \"may attend\" (BERT's 1 in input_mask); the padding column is -10000 in every row, and keys further than window from the query too",
+    ko: "0은 \"어텐션할 수 있음\"이에요(BERT의 input_mask에서는 1). 패딩 열은 모든 행에서 -10000이고, 쿼리에서 window보다 멀리 떨어진 키도 -10000이에요",
+  });
   // BEGIN HIDDEN TESTS
   it("window 0 keeps only the diagonal of real tokens", () => {
     closeTo(slidingWindowBias([1, 1, 0], 0), [

@@ -81,13 +81,19 @@ import { describe, it, check, closeTo } from "bertlab/check";
 describe("q1", () => {
   it("a uniform guess over 4 classes costs ln 4", () => {
     closeTo(maskedLmLoss(tf.zeros([3, 4]) as tf.Tensor2D, [1, -100, 2]), Math.log(4), { atol: 1e-5 });
-  }, "all-zero logits give probability 1/4 to every class: -log(1/4) at each masked row");
+  }, {
+    en: "all-zero logits give probability 1/4 to every class: -log(1/4) at each masked row",
+    ko: "로짓이 모두 0이면 모든 클래스에 확률 1/4를 줘요. 그래서 마스크된 행마다 -log(1/4)예요",
+  });
   it("counts only the masked positions", () => {
     // Row 0 is masked with label 0 and a confident right guess; row 1 is unmasked and badly wrong.
     const logits = tf.tensor2d([[10, 0, 0], [0, 0, 10]]);
     const expected = -Math.log(Math.exp(10) / (Math.exp(10) + 2));
-    closeTo(maskedLmLoss(logits, [0, -100]), expected, { atol: 1e-5 }, "the unmasked row (label -100) must not count");
-  }, "drop the rows whose label is -100 before averaging");
+    closeTo(maskedLmLoss(logits, [0, -100]), expected, { atol: 1e-5 }, { en: "the unmasked row (label -100) must not count", ko: "마스크되지 않은 행(레이블 -100)은 세지 않아야 해요" });
+  }, {
+    en: "drop the rows whose label is -100 before averaging",
+    ko: "평균을 내기 전에 레이블이 -100인 행을 빼세요",
+  });
   // BEGIN HIDDEN TESTS
   it("equals softmax cross-entropy over the masked rows of a random batch", () => {
     const logits = tf.randomNormal([6, 10], 0, 2, "float32", 4) as tf.Tensor2D;
@@ -163,12 +169,18 @@ describe("q2", () => {
       const { a, b } = truncatePair(q2A, q2B, 9, new Random(seed));
       assert.deepStrictEqual([a.length, b.length], [5, 4], `seed ${seed}`);
     }
-  }, "always shorten the longer list (B on a tie): 8/5 → 7/5 → 6/5 → 5/5 → 5/4");
+  }, {
+    en: "always shorten the longer list (B on a tie): 8/5 → 7/5 → 6/5 → 5/5 → 5/4",
+    ko: "언제나 더 긴 쪽을 줄여요(길이가 같으면 B): 8/5 → 7/5 → 6/5 → 5/5 → 5/4",
+  });
   it("keeps a contiguous piece of each text", () => {
     const { a } = truncatePair(q2A, q2B, 9, new Random(3));
     const start = q2A.indexOf(a[0]);
     assert.deepStrictEqual(a, q2A.slice(start, start + a.length), `[${a}] is not a contiguous piece of A`);
-  }, "remove only from the front (r < 0.5) or the back, never from the middle");
+  }, {
+    en: "remove only from the front (r < 0.5) or the back, never from the middle",
+    ko: "앞(r < 0.5)이나 뒤에서만 지우고, 가운데에서는 절대 지우지 마세요",
+  });
   // BEGIN HIDDEN TESTS
   const reference = (ta: string[], tb: string[], max: number, rng: Random) => {
     const a = ta.slice();

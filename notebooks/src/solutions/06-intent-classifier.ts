@@ -97,7 +97,7 @@ describe("q1", () => {
   it("uses a Dropout layer with rate 0.2", () => {
     const out = applyDropout(bertInputs().pooledOutput);
     assert.strictEqual(out.sourceLayer.getClassName(), "Dropout", `the output comes from a ${out.sourceLayer.getClassName()} layer; apply tf.layers.dropout(...)`);
-    closeTo(out.sourceLayer.getConfig().rate as number, 0.2, { atol: 1e-9 }, "the dropout rate should be 0.2");
+    closeTo(out.sourceLayer.getConfig().rate as number, 0.2, { atol: 1e-9 }, { en: "the dropout rate should be 0.2", ko: "드롭아웃 비율은 0.2여야 해요" });
   });
   // BEGIN HIDDEN TESTS
   it("is applied to pooled_output itself", () => {
@@ -324,7 +324,10 @@ describe("q4", () => {
     if (q4Run.error !== undefined) throw new Error(`trainClassifier threw: ${q4Run.error}`);
     const acc = q4Accuracy(q4Test);
     assert.ok(acc >= 0.5, `test accuracy is ${(100 * acc).toFixed(1)}%, below 50% (after ${q4Run.seen} training examples)`);
-  }, "the labels are integer ids: sparseCategoricalCrossentropy; adam(1e-3), batchSize 8, up to 10 epochs");
+  }, {
+    en: "the labels are integer ids: sparseCategoricalCrossentropy; adam(1e-3), batchSize 8, up to 10 epochs",
+    ko: "레이블은 정수 ID예요. sparseCategoricalCrossentropy를 쓰고, adam(1e-3), batchSize 8, 최대 10 에포크로 학습하세요",
+  });
   // BEGIN HIDDEN TESTS
   it("returns the History of model.fit", () => {
     if (q4Run.error !== undefined) throw new Error(`trainClassifier threw: ${q4Run.error}`);
