@@ -105,7 +105,7 @@ export function arm(key: string): void {
   freeze(Module);
   freeze(require("./registry"));
   freeze(require("./run"));
-  freeze(require("./close_to"));
+  freeze(require("./close-to"));
   freeze(require("./index"));
   freeze(require("./grading"));
   freeze(require("./reference"));

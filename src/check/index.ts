@@ -19,7 +19,7 @@ import { checkLang } from "./lang";
 
 export { describe, it, markHidden };
 export { checkLang, localize, notebookLang, parseLang, type CheckLang, type LocalizedText, type Text } from "./lang";
-export { closeTo, type Tolerance } from "./close_to";
+export { closeTo, type Tolerance } from "./close-to";
 export { referenceLibrary, DelegationError } from "./reference";
 export type { TestResult, TestStatus } from "./run";
 export type { CheckReport } from "./table";
