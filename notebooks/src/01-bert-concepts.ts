@@ -49,7 +49,7 @@ import assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertTokenizer, BertForPreTraining, bertConfig, maskTokens, Random, trainBpe, readCorpus, maskHeatmap, topKBar, barChart, display } from "bertlab";
+import { ready, BertTokenizer, BertForPreTraining, bertConfig, maskTokens, Random, trainBpe, readCorpus, maskHeatmap, topKBar, barChart, display, localize } from "bertlab";
 await ready(); // TensorFlow.js picks its backend
 
 // %% [markdown]
@@ -83,8 +83,8 @@ const ones = tf.ones([n, n]);
 const tfCausal = tf.linalg.bandPart(ones, -1, 0);
 assert.deepStrictEqual(causalByHand, await tfCausal.array());
 tf.dispose([ones, tfCausal]);
-display(maskHeatmap(causalByHand, { tokens: words, title: "Left-to-right (causal): query i sees keys 0…i" }));
-display(maskHeatmap(bidirectionalByHand, { tokens: words, title: "BERT (bidirectional): every query sees every key" }));
+display(maskHeatmap(causalByHand, { tokens: words, title: localize({ en: "Left-to-right (causal): query i sees keys 0…i", ko: "왼쪽에서 오른쪽으로(인과): 쿼리 i는 키 0…i만 봐요" }) }));
+display(maskHeatmap(bidirectionalByHand, { tokens: words, title: localize({ en: "BERT (bidirectional): every query sees every key", ko: "BERT(양방향): 모든 쿼리가 모든 키를 봐요" }) }));
 
 // %% [markdown]
 // "bank" is ambiguous until "river" arrives. A left-to-right model must represent "bank" before it has seen
@@ -225,7 +225,7 @@ for (const s of corpusSentences) {
   });
 }
 const chosenTotal = tally.mask + tally.random + tally.unchanged;
-display(barChart({ labels: ["[MASK]", "random token", "unchanged"], values: [tally.mask / chosenTotal, tally.random / chosenTotal, tally.unchanged / chosenTotal], title: `What happens to the ${chosenTotal} chosen tokens (${((100 * chosenTotal) / tally.tokens).toFixed(1)}% of ${tally.tokens})`, valueTitle: "share of chosen tokens", valueFormat: ".1%" }));
+display(barChart({ labels: ["[MASK]", localize({ en: "random token", ko: "무작위 토큰" }), localize({ en: "unchanged", ko: "그대로" })], values: [tally.mask / chosenTotal, tally.random / chosenTotal, tally.unchanged / chosenTotal], title: localize({ en: `What happens to the ${chosenTotal} chosen tokens (${((100 * chosenTotal) / tally.tokens).toFixed(1)}% of ${tally.tokens})`, ko: `고른 토큰 ${chosenTotal}개(전체 ${tally.tokens}개의 ${((100 * chosenTotal) / tally.tokens).toFixed(1)}%)가 어떻게 바뀌나` }), valueTitle: localize({ en: "share of chosen tokens", ko: "고른 토큰 중 비율" }), valueFormat: ".1%" }));
 ({ chosenShareOfTokens: +(chosenTotal / tally.tokens).toFixed(4), ...tally })
 
 // %% [markdown]
@@ -279,7 +279,7 @@ function fillMask(model: BertForPreTraining, text: string, k = 5) {
   return order.map((id) => ({ label: tokenizer.idToToken(id) as string, value: values[id] }));
 }
 const untrainedGuess = fillMask(untrained, "I paid for the coffee with my credit [MASK].");
-display(topKBar(untrainedGuess, { title: "Untrained model: I paid for the coffee with my credit [MASK].", k: 5, reference: { value: 1 / tokenizer.vocabSize, label: `uniform: 1 / ${tokenizer.vocabSize} tokens` } }));
+display(topKBar(untrainedGuess, { title: localize({ en: "Untrained model: I paid for the coffee with my credit [MASK].", ko: "학습하지 않은 모델: I paid for the coffee with my credit [MASK]." }), valueTitle: localize({ en: "probability", ko: "확률" }), k: 5, reference: { value: 1 / tokenizer.vocabSize, label: localize({ en: `uniform: 1 / ${tokenizer.vocabSize} tokens`, ko: `균등 분포: 1 / 토큰 ${tokenizer.vocabSize}개` }) } }));
 ({ top1: untrainedGuess[0], uniform: 1 / tokenizer.vocabSize })
 
 // %%
@@ -336,7 +336,7 @@ nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(untrained, p.a, p.b).toF
 const pretrained = hasCheckpoint ? await BertForPreTraining.fromPretrained(checkpointDir) : undefined;
 const fillIns = ["Please transfer 100 dollars to my savings [MASK].", "Turn [MASK] the lights in the kitchen.", "The movie was really [MASK].", "정말 [MASK] 봤어요.", "오늘 날씨가 정말 [MASK]."];
 if (pretrained) {
-  for (const text of fillIns) display(topKBar(fillMask(pretrained, text), { title: `Pretrained: ${text}`, k: 5 }));
+  for (const text of fillIns) display(topKBar(fillMask(pretrained, text), { title: localize({ en: `Pretrained: ${text}`, ko: `사전학습된 모델: ${text}` }), valueTitle: localize({ en: "probability", ko: "확률" }), k: 5 }));
 } else {
   console.log(`No checkpoint at ${checkpointDir}: this section needs the shipped model (npm run pretrain writes it).`);
 }

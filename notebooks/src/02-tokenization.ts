@@ -46,7 +46,7 @@
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BasicTokenizer, BertTokenizer, trainBpe, trainWordPiece, maxMatch, readCorpus, barChart, lineChart, tokenTable, display, FigureDisplay } from "bertlab";
+import { BasicTokenizer, BertTokenizer, trainBpe, trainWordPiece, maxMatch, readCorpus, barChart, lineChart, tokenTable, display, FigureDisplay, localize } from "bertlab";
 
 // %% [markdown]
 // ## 1. Three ways to cut a sentence
@@ -185,7 +185,7 @@ Object.fromEntries(firstPairs)
 
 // %%
 const firstBest = [...firstPairs.entries()].sort((a, b) => b[1] - a[1])[0];
-display(barChart({ labels: [...firstPairs.keys()], values: [...firstPairs.values()], title: "Pair frequencies before the first merge", valueTitle: "frequency", valueFormat: "d", highlight: [firstBest[0]] }));
+display(barChart({ labels: [...firstPairs.keys()], values: [...firstPairs.values()], title: localize({ en: "Pair frequencies before the first merge", ko: "첫 병합 전 쌍의 빈도" }), valueTitle: localize({ en: "frequency", ko: "빈도" }), valueFormat: "d", highlight: [firstBest[0]] }));
 firstBest
 
 // %% [markdown]
@@ -251,7 +251,7 @@ const replayOrder = [...bpeOrder.slice(0, new Set(toyCounts.flatMap(([w]) => [..
 const mergesAnimation = new FigureDisplay();
 for (const [step, pair] of handMerges.entries()) {
   const freqs = pairFrequencies(replaySplits, toyCountMap);
-  mergesAnimation.render(barChart({ labels: [...freqs.keys()], values: [...freqs.values()], title: `Step ${step + 1}: merge ${pair.join(" + ")}`, valueTitle: "frequency", valueFormat: "d", highlight: [pair.join(" ")] }));
+  mergesAnimation.render(barChart({ labels: [...freqs.keys()], values: [...freqs.values()], title: localize({ en: `Step ${step + 1}: merge ${pair.join(" + ")}`, ko: `${step + 1}단계: ${pair.join(" + ")} 병합` }), valueTitle: localize({ en: "frequency", ko: "빈도" }), valueFormat: "d", highlight: [pair.join(" ")] }));
   const did = bpeStep(replaySplits, toyCountMap, replayOrder);
   assert.deepStrictEqual(did?.pair, pair);
   await new Promise((resolve) => setTimeout(resolve, 400));
@@ -347,7 +347,7 @@ const wpFirst = wordPieceScores(wpSplits, toyCountMap);
 
 // %%
 const wpBest = [...wpFirst.entries()].sort((a, b) => b[1].score - a[1].score)[0];
-display(barChart({ labels: [...wpFirst.keys()], values: [...wpFirst.values()].map((v) => v.score), title: "WordPiece scores before the first merge (same corpus)", valueTitle: "freq(ab) / (freq(a)·freq(b))", valueFormat: ".4f", highlight: [wpBest[0]] }));
+display(barChart({ labels: [...wpFirst.keys()], values: [...wpFirst.values()].map((v) => v.score), title: localize({ en: "WordPiece scores before the first merge (same corpus)", ko: "첫 병합 전 WordPiece 점수(같은 말뭉치)" }), valueTitle: localize({ en: "freq(ab) / (freq(a)·freq(b))", ko: "빈도(ab) / (빈도(a)·빈도(b))" }), valueFormat: ".4f", highlight: [wpBest[0]] }));
 ({ pair: wpBest[0], frequency: wpBest[1].freq, score: wpBest[1].score })
 
 // %% [markdown]
@@ -482,8 +482,8 @@ const curve = sizes.map((size) => {
 curve.map((c) => ({ size: c.size, wordUnk: +c.wordUnk.toFixed(3), wordPieceUnk: +c.wpUnk.toFixed(4), tokensPerWord: +c.tokensPerWord.toFixed(2) }))
 
 // %%
-display(lineChart({ title: "Held-out English: [UNK] rate by vocabulary size", xTitle: "vocabulary size", yTitle: "share of words that are [UNK]", series: [{ name: "word vocabulary", x: sizes, y: curve.map((c) => c.wordUnk) }, { name: "WordPiece", x: sizes, y: curve.map((c) => c.wpUnk) }] }));
-display(lineChart({ title: "Held-out English: WordPiece tokens per word", xTitle: "vocabulary size", yTitle: "tokens per word", series: [{ name: "WordPiece", x: sizes, y: curve.map((c) => c.tokensPerWord) }] }));
+display(lineChart({ title: localize({ en: "Held-out English: [UNK] rate by vocabulary size", ko: "떼어 둔 영어 텍스트: 어휘 집합 크기별 [UNK] 비율" }), xTitle: localize({ en: "vocabulary size", ko: "어휘 집합 크기" }), yTitle: localize({ en: "share of words that are [UNK]", ko: "[UNK]가 된 단어의 비율" }), series: [{ name: localize({ en: "word vocabulary", ko: "단어 어휘 집합" }), x: sizes, y: curve.map((c) => c.wordUnk) }, { name: "WordPiece", x: sizes, y: curve.map((c) => c.wpUnk) }] }));
+display(lineChart({ title: localize({ en: "Held-out English: WordPiece tokens per word", ko: "떼어 둔 영어 텍스트: 단어당 WordPiece 토큰 수" }), xTitle: localize({ en: "vocabulary size", ko: "어휘 집합 크기" }), yTitle: localize({ en: "tokens per word", ko: "단어당 토큰 수" }), series: [{ name: "WordPiece", x: sizes, y: curve.map((c) => c.tokensPerWord) }] }));
 
 // %% [markdown]
 // The word vocabulary trades `[UNK]`s for size; WordPiece's `[UNK]` rate stays near zero at every size (a word is
@@ -569,7 +569,7 @@ const latinPieces = (tok: BertTokenizer) => tok.vocab.tokens.filter((t) => t !==
 
 // %%
 const koEnc = multi.encode(samples.ko, samples.en);
-display(tokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, title: `Korean + English as one BERT input (${multiName})` }));
+display(tokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, title: localize({ en: `Korean + English as one BERT input (${multiName})`, ko: `한국어 + 영어를 BERT 입력 하나로 (${multiName})` }) }));
 
 // %% [markdown]
 // Emoji and rare scripts are the other classic `[UNK]` (transformers#7648, bert#1034): a WordPiece vocabulary

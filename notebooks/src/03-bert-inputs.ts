@@ -51,7 +51,7 @@
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertTokenizer, BertKerasLayer, BertModel, BertForPreTraining, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display } from "bertlab";
+import { ready, BertTokenizer, BertKerasLayer, BertModel, BertForPreTraining, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display, localize } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // %% [markdown]
@@ -167,7 +167,7 @@ function encodePairByHand(a: string, b: string) {
 const pair = encodePairByHand(pairA, pairB);
 const pairLib = tokenizer.encode(pairA, pairB);
 assert.deepStrictEqual({ tokens: pairLib.tokens, inputIds: pairLib.inputIds, segmentIds: pairLib.segmentIds, inputMask: pairLib.inputMask }, pair);
-display(tokenTable({ tokens: pair.tokens, inputIds: pair.inputIds, segmentIds: pair.segmentIds, inputMask: pair.inputMask, title: "[CLS] A [SEP] B [SEP]: segment 0 in blue, segment 1 in orange" }));
+display(tokenTable({ tokens: pair.tokens, inputIds: pair.inputIds, segmentIds: pair.segmentIds, inputMask: pair.inputMask, title: localize({ en: "[CLS] A [SEP] B [SEP]: segment 0 in blue, segment 1 in orange", ko: "[CLS] A [SEP] B [SEP]: 세그먼트 0은 파란색, 세그먼트 1은 주황색" }) }));
 
 // %% [markdown]
 // ## 3. Padding and truncation
@@ -249,7 +249,7 @@ const byLongest = tokenizer.encodeBatch(batchTexts, { padding: "longest" });
 
 // %%
 const row0 = byLongest[0];
-display(tokenTable({ tokens: row0.tokens, inputIds: row0.inputIds, segmentIds: row0.segmentIds, inputMask: row0.inputMask, title: `"${batchTexts[0]}" padded to the batch's longest row (padding greyed)` }));
+display(tokenTable({ tokens: row0.tokens, inputIds: row0.inputIds, segmentIds: row0.segmentIds, inputMask: row0.inputMask, title: localize({ en: `"${batchTexts[0]}" padded to the batch's longest row (padding greyed)`, ko: `"${batchTexts[0]}": 배치에서 가장 긴 행의 길이까지 패딩(패딩은 회색)` }) }));
 
 // %% [markdown]
 // ## 4. Why `input_mask` matters: the failure first
@@ -348,7 +348,7 @@ assert.deepStrictEqual(additiveLibRow.map((v) => (v === 0 ? 0 : v)), additiveByH
 
 // %%
 const attendable = maskRow.map(() => maskRow.map((k) => k));
-display(maskHeatmap(attendable, { tokens: padded.tokens, title: `Which keys each query may attend to ("${batchTexts[0]}", padded)` }));
+display(maskHeatmap(attendable, { tokens: padded.tokens, title: localize({ en: `Which keys each query may attend to ("${batchTexts[0]}", padded)`, ko: `각 쿼리가 어텐션할 수 있는 키("${batchTexts[0]}", 패딩됨)` }) }));
 
 // %% [markdown]
 // The padding *rows* (queries) still compute something: their outputs are garbage that nothing downstream
@@ -477,7 +477,7 @@ assert.ok(poolerDiff < 1e-5, `hand-built pooler differs by ${poolerDiff}`);
 
 // %%
 const pooledRows = (await pooledValues.array()) as number[][];
-display(heatmap({ z: pooledRows.map((r) => r.slice(0, 32)), y: ["sentence A", "pair A+B"], title: "pooled_output, first 32 of the hidden units (random weights)", xTitle: "hidden unit", showValues: false, height: 260 }));
+display(heatmap({ z: pooledRows.map((r) => r.slice(0, 32)), y: [localize({ en: "sentence A", ko: "문장 A" }), localize({ en: "pair A+B", ko: "쌍 A+B" })], title: localize({ en: "pooled_output, first 32 of the hidden units (random weights)", ko: "pooled_output, 은닉 유닛 중 처음 32개(무작위 가중치)" }), xTitle: localize({ en: "hidden unit", ko: "은닉 유닛" }), showValues: false, height: 260 }));
 tf.dispose([pooledValues, sequenceValues, clsVectors, pooledByHand, kerasBatch.inputWordIds, kerasBatch.inputMask, kerasBatch.segmentIds]);
 smallBert.dispose();
 
@@ -576,10 +576,11 @@ Object.fromEntries(Object.keys(contexts).map((word) => {
 
 // %%
 // The same last-layer cosines as one matrix per word (pretrained model): sentence against sentence.
+const senseKo: Record<string, string> = { money: "은행", river: "강둑", ship: "타는 배", pear: "먹는 배", belly: "몸의 배" };
 for (const [word, sentences] of Object.entries(contexts)) {
   const last = sentences.map(([, text]) => wordVectors(pretrained, text, word).last);
-  const labels = sentences.map(([sense, text], i) => `${i + 1} ${sense}: ${text.length > 22 ? `${text.slice(0, 21)}…` : text}`);
-  display(heatmap({ z: last.map((a) => last.map((b) => cosine(a, b))), x: labels, y: labels, zmin: 0.5, zmax: 1, height: 380, title: `"${word}": cosine of its last-layer vectors, sentence by sentence` }));
+  const labels = sentences.map(([sense, text], i) => `${i + 1} ${localize({ en: sense, ko: senseKo[sense] })}: ${text.length > 22 ? `${text.slice(0, 21)}…` : text}`);
+  display(heatmap({ z: last.map((a) => last.map((b) => cosine(a, b))), x: labels, y: labels, zmin: 0.5, zmax: 1, height: 380, title: localize({ en: `"${word}": cosine of its last-layer vectors, sentence by sentence`, ko: `"${word}": 마지막 층 벡터의 코사인 유사도, 문장 대 문장` }) }));
 }
 
 // %% [markdown]

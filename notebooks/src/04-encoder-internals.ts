@@ -46,6 +46,12 @@
 // of the same size with an 8,000-piece WordPiece vocabulary trained on the course's own documents: every equality
 // check in this lesson still holds (it compares two computations on the same weights), only the attention pictures
 // will look unstructured.
+//
+// One TensorFlow.js habit runs through the lesson: a tensor keeps its memory until it is disposed (JavaScript's garbage
+// collector does not free it). So the cells compute inside `tf.tidy`, which disposes every tensor made inside it except
+// the one it returns, and keep plain numbers where that is all later cells need. The few tensors that later cells do
+// use are kept with `hold(name, tensor)`, defined in the setup cell: it first disposes the tensor an earlier run of the
+// cell held under that name, so re-running a cell does not pile up tensors (`tf.memory().numTensors` stays the same).
 
 // %% [markdown] lang=ko
 // ## 준비: 체크포인트와 토크나이저
@@ -55,6 +61,12 @@
 // 것이에요(`MODEL_CARD.md` 참고). 체크아웃에 아직 이 체크포인트가 없으면, 아래 셀은 코스가 직접 쓴 문서로 학습한
 // 8,000 조각짜리 WordPiece 어휘 집합(vocabulary)을 쓰는 같은 크기의 **무작위로 초기화한** 모델로 대신해요.
 // 그래도 이 레슨의 동등성 확인은 모두 그대로 성립해요(같은 가중치로 계산한 두 결과를 비교하니까요). 다만 어텐션 그림에서는 아무 구조도 보이지 않을 거예요.
+//
+// 이 레슨 내내 TensorFlow.js의 습관 하나를 따라요. 텐서는 해제(dispose)할 때까지 메모리를 차지해요(JavaScript의
+// 가비지 컬렉터가 풀어 주지 않아요). 그래서 셀들은 `tf.tidy` 안에서 계산해요. `tf.tidy`는 안에서 만든 텐서를 돌려주는
+// 것 하나만 빼고 모두 해제해요. 뒤의 셀에 값만 필요하면 평범한 숫자로 남겨요. 뒤의 셀이 정말 텐서를 써야 하는 몇 개는
+// 준비 셀에서 정의한 `hold(name, tensor)`로 남겨요. `hold`는 같은 셀을 먼저 실행했을 때 그 이름으로 남겨 둔 텐서를
+// 먼저 해제하므로, 셀을 다시 실행해도 텐서가 쌓이지 않아요(`tf.memory().numTensors`가 그대로예요).
 
 // %%
 import * as tf from "@tensorflow/tfjs";
@@ -65,6 +77,14 @@ import {
 } from "bertlab";
 import * as fs from "node:fs";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
+
+// Tensors that later cells use, by name. Re-running a cell would otherwise leak what its previous run held.
+const held = new Map<string, tf.Tensor>();
+function hold<T extends tf.Tensor>(name: string, tensor: T): T {
+  held.get(name)?.dispose(); // the tensor an earlier run of the cell held under this name
+  held.set(name, tensor);
+  return tensor;
+}
 
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let modelDir: string | undefined = process.env.BERTLAB_MODEL;
@@ -155,9 +175,10 @@ const H = config.hiddenSize;
 console.log(tokens.join(" "));
 console.log(`segment ids: ${pair.segmentIds.join(" ")}`);
 
-const tokenEmb = tf.transpose(tf.gather(W("embeddings.word_embeddings.weight"), pair.inputIds, 1)); // columns -> [S, H]
-const positionEmb = tf.slice(W("embeddings.position_embeddings.weight"), [0, 0], [S, H]);       // rows 0..S-1
-const segmentEmb = tf.gather(W("embeddings.token_type_embeddings.weight"), pair.segmentIds);   // row 0 or 1 per token
+// tf.tidy frees the gathered columns and keeps only their transpose.
+const tokenEmb = hold("tokenEmb", tf.tidy(() => tf.transpose(tf.gather(W("embeddings.word_embeddings.weight"), pair.inputIds, 1)))); // columns -> [S, H]
+const positionEmb = hold("positionEmb", tf.slice(W("embeddings.position_embeddings.weight"), [0, 0], [S, H]));     // rows 0..S-1
+const segmentEmb = hold("segmentEmb", tf.gather(W("embeddings.token_type_embeddings.weight"), pair.segmentIds));  // row 0 or 1 per token
 ({ token: tokenEmb.shape, position: positionEmb.shape, segment: segmentEmb.shape });
 
 // %% [markdown]
@@ -180,12 +201,14 @@ function myLayerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: numbe
   });
 }
 
-const summed = tf.add(tf.add(tokenEmb, positionEmb), segmentEmb);
-const myEmbeddings = myLayerNorm(summed, W("embeddings.LayerNorm.weight"), W("embeddings.LayerNorm.bias"), config.layerNormEps);
+const summed = hold("summed", tf.tidy(() => tf.add(tf.add(tokenEmb, positionEmb), segmentEmb)));
+const myEmbeddings = hold("myEmbeddings", myLayerNorm(summed, W("embeddings.LayerNorm.weight"), W("embeddings.LayerNorm.bias"), config.layerNormEps));
 
-const ids2d = tf.tensor2d([pair.inputIds], [1, S], "int32");
-const segments2d = tf.tensor2d([pair.segmentIds], [1, S], "int32");
-const libraryEmbeddings = embeddings(model.namedWeights, config, ids2d, segments2d, false).reshape([S, H]);
+const libraryEmbeddings = hold("libraryEmbeddings", tf.tidy(() => {
+  const ids2d = tf.tensor2d([pair.inputIds], [1, S], "int32");
+  const segments2d = tf.tensor2d([pair.segmentIds], [1, S], "int32");
+  return embeddings(model.namedWeights, config, ids2d, segments2d, false).reshape([S, H]);
+}));
 assertClose("embeddings (token + position + segment, LayerNorm)", myEmbeddings, libraryEmbeddings);
 
 // %% [markdown]
@@ -199,7 +222,7 @@ assertClose("embeddings (token + position + segment, LayerNorm)", myEmbeddings, 
 // 눈여겨보세요.
 
 // %%
-const norms = (t: tf.Tensor): number[] => Array.from(tf.tidy(() => tf.norm(t, "euclidean", -1)).dataSync());
+const norms = (t: tf.Tensor): number[] => tf.tidy(() => Array.from(tf.norm(t, "euclidean", -1).dataSync()));
 showHeatmap({
   z: [norms(tokenEmb), norms(positionEmb), norms(segmentEmb), norms(summed)],
   x: tokens,
@@ -231,10 +254,10 @@ showHeatmap({
 // %%
 const x = libraryEmbeddings;
 const att0 = "encoder.layer.0.attention";
-const dense = (input: tf.Tensor, name: string): tf.Tensor => tf.add(tf.matMul(input as tf.Tensor2D, W(`${name}.weight`) as tf.Tensor2D), W(`${name}.bias`));
-const Q = dense(x, `${att0}.self.query`);
-const K = dense(x, `${att0}.self.key`);
-const V = dense(x, `${att0}.self.value`);
+const dense = (input: tf.Tensor, name: string): tf.Tensor => tf.tidy(() => tf.add(tf.matMul(input as tf.Tensor2D, W(`${name}.weight`) as tf.Tensor2D), W(`${name}.bias`)));
+const Q = hold("Q", dense(x, `${att0}.self.query`));
+const K = hold("K", dense(x, `${att0}.self.key`));
+const V = hold("V", dense(x, `${att0}.self.value`));
 ({ Q: Q.shape, K: K.shape, V: V.shape });
 
 // %% [markdown]
@@ -254,11 +277,11 @@ const V = dense(x, `${att0}.self.value`);
 // %%
 const heads = config.numAttentionHeads;
 const d = H / heads;
-const splitHeads = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t.reshape([S, heads, d]), [1, 0, 2]) as tf.Tensor3D;
-const Qh = splitHeads(Q);
-const Kh = splitHeads(K);
-const Vh = splitHeads(V);
-const scores = tf.div(tf.matMul(Qh, Kh, false, true), Math.sqrt(d)); // [heads, S, S]
+const splitHeads = (t: tf.Tensor): tf.Tensor3D => tf.tidy(() => tf.transpose(t.reshape([S, heads, d]), [1, 0, 2]) as tf.Tensor3D);
+const Qh = hold("Qh", splitHeads(Q));
+const Kh = hold("Kh", splitHeads(K));
+const Vh = hold("Vh", splitHeads(V));
+const scores = hold("scores", tf.tidy(() => tf.div(tf.matMul(Qh, Kh, false, true), Math.sqrt(d)))); // [heads, S, S]
 ({ perHead: Qh.shape, scores: scores.shape, scaledBy: `1/√${d}` });
 
 // %% [markdown]
@@ -285,8 +308,7 @@ const scaledStd = tf.tidy(() => tf.moments(scores).variance.sqrt().dataSync()[0]
 // 토큰을 각각 얼마나 보는지 나타내요. 아래는 층 0의 헤드 0이에요.
 
 // %%
-const probs = tf.softmax(scores); // [heads, S, S]
-const probsArray = probs.arraySync() as number[][][];
+const probsArray = tf.tidy(() => tf.softmax(scores).arraySync()) as number[][][]; // [heads, S, S], as plain numbers
 showAttention(probsArray[0], tokens, { title: "Layer 0, head 0: softmax(QKᵀ/√d), our own computation" });
 
 // %% [markdown]
@@ -312,17 +334,18 @@ showAttention(probsArray[0], tokens, { title: "Layer 0, head 0: softmax(QKᵀ/�
 const shortText = "택시 불러 줘";
 const batch = tokenizer.encodeBatch([shortText, "Could you book me a table for two at seven tonight?"], { padding: "longest" });
 const alone = tokenizer.encode(shortText);
-const cls = (ids: number[][], mask?: number[][]): tf.Tensor => {
+// tf.tidy disposes the model's outputs and keeps only the [CLS] vector.
+const cls = (ids: number[][], mask?: number[][]): tf.Tensor => tf.tidy(() => {
   const out = model.forward(mask ? { inputIds: ids, inputMask: mask } : { inputIds: ids });
-  const first = tf.slice(out.sequenceOutput, [0, 0, 0], [1, 1, H]).reshape([H]);
-  tf.dispose([out.sequenceOutput, out.pooledOutput]);
-  return first;
-};
+  return tf.slice(out.sequenceOutput, [0, 0, 0], [1, 1, H]).reshape([H]);
+});
 const clsAlone = cls([alone.inputIds]);
 const clsNoMask = cls([batch[0].inputIds]);
 const clsMasked = cls([batch[0].inputIds], [batch[0].inputMask]);
 console.log(`short sentence: ${alone.length} tokens alone, padded to ${batch[0].length}: ${batch[0].tokens.join(" ")}`);
-({ paddedWithoutMask: maxAbsDiff(clsNoMask, clsAlone), paddedWithMask: maxAbsDiff(clsMasked, clsAlone) });
+const paddingEffect = { paddedWithoutMask: maxAbsDiff(clsNoMask, clsAlone), paddedWithMask: maxAbsDiff(clsMasked, clsAlone) };
+tf.dispose([clsAlone, clsNoMask, clsMasked]); // only the two numbers are needed from here on
+paddingEffect;
 
 // %% [markdown]
 // Without the mask, the `[PAD]` tokens are ordinary tokens that every word attends to, so the padding changes the
@@ -352,8 +375,10 @@ console.log(`short sentence: ${alone.length} tokens alone, padded to ${batch[0].
 const mask = batch[0].inputMask;
 const keyPaddingMask = mask.map((m) => m === 0);
 const myAdditive = mask.map((m) => (1 - m) * -10000);
-const libraryAdditive = additiveAttentionMask(tf.tensor2d([mask], [1, mask.length], "int32"));
-console.log(assertClose("additive mask", tf.tensor1d(myAdditive), libraryAdditive.reshape([mask.length])));
+tf.tidy(() => {
+  const libraryAdditive = additiveAttentionMask(tf.tensor2d([mask], [1, mask.length], "int32"));
+  console.log(assertClose("additive mask", tf.tensor1d(myAdditive), libraryAdditive.reshape([mask.length])));
+});
 ({ input_mask: mask.join(" "), key_padding_mask: keyPaddingMask.map((b) => (b ? "T" : "F")).join(" "), additive: myAdditive.join(" ") });
 
 // %% [markdown]
@@ -399,29 +424,33 @@ showMask(
 
 // %%
 function mySelfAttention(input: tf.Tensor, layer: number, additive: number[]): { output: tf.Tensor; probs: tf.Tensor } {
-  const p = `encoder.layer.${layer}.attention`;
-  const n = input.shape[0];
-  const split = (t: tf.Tensor) => tf.transpose(t.reshape([n, heads, d]), [1, 0, 2]) as tf.Tensor3D;
-  const q = split(dense(input, `${p}.self.query`));
-  const k = split(dense(input, `${p}.self.key`));
-  const v = split(dense(input, `${p}.self.value`));
-  const s = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), tf.tensor1d(additive)); // mask broadcast over rows
-  const pr = tf.softmax(s);
-  const context = tf.matMul(pr, v);                                 // [heads, S, d]
-  const merged = tf.transpose(context, [1, 0, 2]).reshape([n, H]);  // [S, H]
-  const projected = dense(merged, `${p}.output.dense`);
-  const output = myLayerNorm(tf.add(projected, input), W(`${p}.output.LayerNorm.weight`), W(`${p}.output.LayerNorm.bias`), config.layerNormEps);
-  return { output, probs: pr };
+  return tf.tidy(() => { // disposes every intermediate tensor, keeps the two it returns
+    const p = `encoder.layer.${layer}.attention`;
+    const n = input.shape[0];
+    const split = (t: tf.Tensor) => tf.transpose(t.reshape([n, heads, d]), [1, 0, 2]) as tf.Tensor3D;
+    const q = split(dense(input, `${p}.self.query`));
+    const k = split(dense(input, `${p}.self.key`));
+    const v = split(dense(input, `${p}.self.value`));
+    const s = tf.add(tf.div(tf.matMul(q, k, false, true), Math.sqrt(d)), tf.tensor1d(additive)); // mask broadcast over rows
+    const pr = tf.softmax(s);
+    const context = tf.matMul(pr, v);                                 // [heads, S, d]
+    const merged = tf.transpose(context, [1, 0, 2]).reshape([n, H]);  // [S, H]
+    const projected = dense(merged, `${p}.output.dense`);
+    const output = myLayerNorm(tf.add(projected, input), W(`${p}.output.LayerNorm.weight`), W(`${p}.output.LayerNorm.bias`), config.layerNormEps);
+    return { output, probs: pr };
+  });
 }
 
 const noPadding = new Array(S).fill(0);
-const myAttention0 = mySelfAttention(x, 0, noPadding);
-// The library's own attention probabilities for the same pair (outputAttentions), not our section-2 ones.
-const libraryOut = model.forward({ inputIds: [pair.inputIds], segmentIds: [pair.segmentIds] }, { outputAttentions: true });
-const libraryProbs0 = (libraryOut.attentions ?? [])[0].squeeze([0]); // [heads, S, S]
-console.log(assertClose("attention probabilities, layer 0", myAttention0.probs, libraryProbs0));
-tf.dispose([libraryOut.sequenceOutput, libraryOut.pooledOutput, ...(libraryOut.attentions ?? [])]);
-myAttention0.output.shape;
+// tf.tidy disposes every tensor of the check, ours and the library's; only the shape of our output comes out.
+tf.tidy(() => {
+  const myAttention0 = mySelfAttention(x, 0, noPadding);
+  // The library's own attention probabilities for the same pair (outputAttentions), not our section-2 ones.
+  const libraryOut = model.forward({ inputIds: [pair.inputIds], segmentIds: [pair.segmentIds] }, { outputAttentions: true });
+  const libraryProbs0 = (libraryOut.attentions ?? [])[0].squeeze([0]); // [heads, S, S]
+  console.log(assertClose("attention probabilities, layer 0", myAttention0.probs, libraryProbs0));
+  return myAttention0.output.shape;
+});
 
 // %% [markdown]
 // ## 5. The feed-forward network and GELU
@@ -440,11 +469,14 @@ myAttention0.output.shape;
 // %%
 const myGelu = (t: tf.Tensor): tf.Tensor => tf.tidy(() => tf.mul(t, tf.mul(0.5, tf.add(1, tf.erf(tf.div(t, Math.SQRT2))))));
 const xs = Array.from({ length: 81 }, (_, i) => -4 + i * 0.1);
-const xsTensor = tf.tensor1d(xs);
-console.log(assertClose("GELU", myGelu(xsTensor), gelu(xsTensor)));
+const geluYs = tf.tidy(() => {
+  const xsTensor = tf.tensor1d(xs);
+  console.log(assertClose("GELU", myGelu(xsTensor), gelu(xsTensor)));
+  return Array.from(myGelu(xsTensor).dataSync());
+});
 showLineChart({
   series: [
-    { name: "GELU", x: xs, y: Array.from(myGelu(xsTensor).dataSync()) },
+    { name: "GELU", x: xs, y: geluYs },
     { name: "ReLU", x: xs, y: xs.map((v) => Math.max(0, v)) },
   ],
   title: "GELU versus ReLU",
@@ -463,17 +495,21 @@ showLineChart({
 
 // %%
 function myEncoderLayer(input: tf.Tensor, layer: number, additive: number[]): { output: tf.Tensor; probs: tf.Tensor } {
-  const p = `encoder.layer.${layer}`;
-  const attention = mySelfAttention(input, layer, additive);
-  const intermediate = myGelu(dense(attention.output, `${p}.intermediate.dense`)); // [S, 4H]
-  const projected = dense(intermediate, `${p}.output.dense`);                       // [S, H]
-  const output = myLayerNorm(tf.add(projected, attention.output), W(`${p}.output.LayerNorm.weight`), W(`${p}.output.LayerNorm.bias`), config.layerNormEps);
-  return { output, probs: attention.probs };
+  return tf.tidy(() => { // disposes every intermediate tensor, keeps the two it returns
+    const p = `encoder.layer.${layer}`;
+    const attention = mySelfAttention(input, layer, additive);
+    const intermediate = myGelu(dense(attention.output, `${p}.intermediate.dense`)); // [S, 4H]
+    const projected = dense(intermediate, `${p}.output.dense`);                       // [S, H]
+    const output = myLayerNorm(tf.add(projected, attention.output), W(`${p}.output.LayerNorm.weight`), W(`${p}.output.LayerNorm.bias`), config.layerNormEps);
+    return { output, probs: attention.probs };
+  });
 }
 
-const myLayer0 = myEncoderLayer(x, 0, noPadding).output;
-const libraryLayer0 = encoderLayer(model.namedWeights, 0, config, x.reshape([1, S, H]) as tf.Tensor3D, tf.zeros([1, 1, 1, S]), false).output.reshape([S, H]);
-assertClose("encoder layer 0 (hand-built vs library)", myLayer0, libraryLayer0, 1e-5);
+tf.tidy(() => {
+  const myLayer0 = myEncoderLayer(x, 0, noPadding).output;
+  const libraryLayer0 = encoderLayer(model.namedWeights, 0, config, x.reshape([1, S, H]) as tf.Tensor3D, tf.zeros([1, 1, 1, S]), false).output.reshape([S, H]);
+  return assertClose("encoder layer 0 (hand-built vs library)", myLayer0, libraryLayer0, 1e-5);
+});
 
 // %% [markdown]
 // ## 6. The whole stack and the pooler
@@ -492,16 +528,19 @@ assertClose("encoder layer 0 (hand-built vs library)", myLayer0, libraryLayer0, 
 // 보여 주듯이 둘은 서로 달라요.
 
 // %%
-let hidden: tf.Tensor = myEmbeddings;
-for (let layer = 0; layer < config.numHiddenLayers; layer++) hidden = myEncoderLayer(hidden, layer, noPadding).output;
-const myCls = tf.slice(hidden, [0, 0], [1, H]);
-const myPooled = tf.tanh(dense(myCls, "pooler.dense"));
+// tf.tidy disposes every layer's output, ours and the library's, once the checks and the numbers are done.
+tf.tidy(() => {
+  let hidden: tf.Tensor = myEmbeddings;
+  for (let layer = 0; layer < config.numHiddenLayers; layer++) hidden = myEncoderLayer(hidden, layer, noPadding).output;
+  const myCls = tf.slice(hidden, [0, 0], [1, H]);
+  const myPooled = tf.tanh(dense(myCls, "pooler.dense"));
 
-const library = model.forward({ inputIds: [pair.inputIds], segmentIds: [pair.segmentIds] });
-console.log(assertClose("sequence_output (all layers)", hidden, library.sequenceOutput.reshape([S, H]), 1e-4));
-console.log(assertClose("pooled_output", myPooled, library.pooledOutput, 1e-4));
-const cosine = tf.tidy(() => tf.sum(tf.mul(myCls, myPooled)).div(tf.norm(myCls).mul(tf.norm(myPooled))).dataSync()[0]);
-({ sequenceOutput: library.sequenceOutput.shape, pooledOutput: library.pooledOutput.shape, cosineRawClsVsPooled: +cosine.toFixed(3) });
+  const library = model.forward({ inputIds: [pair.inputIds], segmentIds: [pair.segmentIds] });
+  console.log(assertClose("sequence_output (all layers)", hidden, library.sequenceOutput.reshape([S, H]), 1e-4));
+  console.log(assertClose("pooled_output", myPooled, library.pooledOutput, 1e-4));
+  const cosine = tf.sum(tf.mul(myCls, myPooled)).div(tf.norm(myCls).mul(tf.norm(myPooled))).dataSync()[0];
+  return { sequenceOutput: library.sequenceOutput.shape, pooledOutput: library.pooledOutput.shape, cosineRawClsVsPooled: +cosine.toFixed(3) };
+});
 
 // %% [markdown]
 // Over the whole stack the tolerance is 1e-4: each layer adds float32 rounding of its own, and the library orders

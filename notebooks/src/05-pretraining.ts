@@ -67,6 +67,14 @@ import {
 } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
+// Models and tensors that later cells use, by name. Re-running a cell would otherwise leak what its previous run held.
+const held = new Map<string, { dispose(): void }>();
+function hold<T extends { dispose(): void }>(name: string, value: T): T {
+  held.get(name)?.dispose(); // what an earlier run of the cell held under this name
+  held.set(name, value);
+  return value;
+}
+
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let shipped: string | undefined = process.env.BERTLAB_MODEL;
 try {
@@ -282,6 +290,9 @@ const perEpoch = [1, 2, 3].map(() => maskTokens(onePair, vocab, dynamicRng).posi
 // masked positions; the NSP loss is the cross-entropy of the IsNext/NotNext classifier on `pooled_output`.
 //
 // We make a fresh (untrained) BERT-tiny (2 layers, hidden 128: d2l's pretraining size) and a batch of 8 pairs.
+// Its weights stay in memory until they are disposed, so the cell keeps the model with `hold("model", ...)` (defined in
+// the setup cell): re-running the cell disposes the previous model instead of leaking it. The batch's tensors and the
+// model's outputs are disposed as soon as the losses are plain numbers.
 // **Predict:** an untrained model spreads its guess evenly over the vocabulary. What MLM loss does that give?
 // (Hint: the cross-entropy of a uniform guess over V classes is ln V.)
 
@@ -296,27 +307,34 @@ const perEpoch = [1, 2, 3].map(() => maskTokens(onePair, vocab, dynamicRng).posi
 // (cross-entropy)의 평균이고, NSP 손실은 `pooled_output` 위에 있는 IsNext/NotNext 분류기의 교차 엔트로피예요.
 //
 // 새로 만든 (학습하지 않은) BERT-tiny(2층, 은닉 크기 128: d2l의 사전학습 크기)와 8쌍짜리 배치(batch)를 준비해요.
+// 모델의 가중치는 해제(dispose)할 때까지 메모리에 남아 있어서, 셀은 준비 셀에서 정의한 `hold("model", ...)`로 모델을
+// 남겨 둬요. 그러면 셀을 다시 실행할 때 이전 모델이 새어 나가지 않고 해제돼요. 배치의 텐서와 모델의 출력은 손실이
+// 평범한 숫자가 되자마자 해제해요.
 // **예측해 보세요:** 학습하지 않은 모델은 어휘 집합 전체에 추측을 고르게 나눠요. 그러면 MLM 손실은 얼마가 될까요?
 // (힌트: V개 클래스에 대한 균등한 추측의 교차 엔트로피는 ln V예요.)
 
 // %%
-const model = await BertForPreTraining.create(bertConfig("tiny", { vocabSize: vocab.vocabSize, maxPositionEmbeddings: 64 }), { seed: 0 });
+const model = hold("model", await BertForPreTraining.create(bertConfig("tiny", { vocabSize: vocab.vocabSize, maxPositionEmbeddings: 64 }), { seed: 0 }));
 const batch = makePretrainingBatch(pairs.slice(0, 8), vocab, new Random(3), { maxPredictions: 10, wholeWordMasking: false });
 const inputs = batchToTensors(batch.inputs);
 const out = model.forward({ inputIds: inputs.inputIds, segmentIds: inputs.segmentIds, inputMask: inputs.inputMask });
 
 // MLM: flatten [B, S, V] to [B·S, V], keep the masked rows, cross-entropy against the original tokens.
+// tf.tidy disposes every tensor made inside it; only the number comes out.
 const V = vocab.vocabSize;
-const maskedLogits = tf.gather(out.mlmLogits.reshape([-1, V]), batch.maskedPositions);
-const myMlmLoss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(maskedLogits), tf.oneHot(batch.maskedLabels, V)), -1))).dataSync()[0];
+const myMlmLoss = tf.tidy(() => {
+  const maskedLogits = tf.gather(out.mlmLogits.reshape([-1, V]), batch.maskedPositions);
+  return tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(maskedLogits), tf.oneHot(batch.maskedLabels, V)), -1))).dataSync()[0];
+});
 // NSP: two classes, 0 = IsNext, 1 = NotNext.
-const myNspLoss = tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(out.nspLogits), tf.oneHot(batch.nspLabels, 2)), -1))).dataSync()[0];
+const myNspLoss = tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(tf.logSoftmax(out.nspLogits), tf.oneHot(batch.nspLabels, 2)), -1))).dataSync()[0]);
 
 const [libMlm, libNsp] = tf.tidy(() => {
   const l = pretrainingLosses(model.namedWeights, model.config, inputs, tf.tensor1d(batch.maskedPositions, "int32"),
     tf.tensor1d(batch.maskedLabels, "int32"), tf.tensor1d(batch.nspLabels, "int32"), { training: false });
   return [l.mlmLoss.dataSync()[0], l.nspLoss.dataSync()[0]];
 });
+tf.dispose([...Object.values(inputs), ...Object.values(out)]); // the losses are numbers now: free the batch and the outputs
 for (const [what, a, b] of [["MLM loss", myMlmLoss, libMlm], ["NSP loss", myNspLoss, libNsp]] as const) {
   if (!(Math.abs(a - b) <= 1e-5)) throw new Error(`${what}: hand-built ${a} vs library ${b}`);
   console.log(`${what}: equal to the library within 0.00001 (${a.toFixed(5)} vs ${b.toFixed(5)})`);
@@ -423,6 +441,7 @@ showTopK(topGuesses(model), { title: `After ${run.steps} steps: guesses for "${p
 if (shipped !== undefined) {
   const trained = await BertForPreTraining.fromPretrained(shipped);
   showTopK(topGuesses(trained), { title: `The shipped checkpoint: guesses for "${probeAnswer}"`, highlight: [probeAnswer] });
+  trained.dispose(); // its guesses are shown: free its weights
 } else {
   console.log("models/bertlab-mini is not in this checkout: run `npm run pretrain` to make it");
 }

@@ -63,6 +63,19 @@ import {
 } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
+// Tensors, models and optimizers that later cells use, by name. Re-running a cell would otherwise leak what its previous
+// run held: models and optimizers have their own dispose(); tf.dispose frees tensors, alone or in arrays and objects.
+const held = new Map<string, object>();
+function hold<T extends object>(name: string, value: T): T {
+  const previous = held.get(name); // what an earlier run of the cell held under this name (none on the first run)
+  if (previous !== undefined) {
+    if (previous instanceof tf.LayersModel || previous instanceof tf.Optimizer) previous.dispose();
+    else tf.dispose(previous as tf.TensorContainer); // a tensor, or an object of tensors
+  }
+  held.set(name, value);
+  return value;
+}
+
 const data = loadBuiltinIntents({ includeOos: true });
 const labels = data.labels;
 const numIntents = labels.length;
@@ -113,6 +126,11 @@ console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no ship
 // Every utterance becomes three rows of `SEQ_LEN` integers: `[CLS] tokens [SEP]` then `[PAD]`s, the mask (1 for a
 // token, 0 for padding) and the segment ids (all 0: one sentence). **Predict:** how many of the 24 positions does a
 // typical Korean request fill, and how many requests are cut off?
+//
+// The encoded splits are tensors that training and evaluation use, so the cell keeps them with `hold(name, ...)`
+// (defined in the first cell): a tensor keeps its memory until it is disposed, and `hold` disposes what an earlier run
+// of the cell held under the same name, so re-running a cell does not pile up tensors. Values that only need looking
+// at are computed inside `tf.tidy`, which disposes every tensor made inside it, and come out as plain numbers.
 
 // %% [markdown] lang=ko
 // ## 3. 인코딩
@@ -120,21 +138,26 @@ console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no ship
 // 발화는 하나하나 `SEQ_LEN`개 정수로 된 세 줄이 돼요. `[CLS] 토큰들 [SEP]` 다음에 `[PAD]`들이 이어지는 줄, 마스크
 // (토큰이면 1, 패딩(padding)이면 0), 그리고 세그먼트 ID(segment ids, 문장이 하나뿐이므로 모두 0)예요. **예측해 보세요:**
 // 전형적인 한국어 요청은 24개 위치 중 몇 개를 채우고, 잘리는 요청은 몇 개일까요?
+//
+// 인코딩한 분할은 학습과 평가에 쓰는 텐서라서, 셀은 첫 셀에서 정의한 `hold(name, ...)`로 남겨 둬요. 텐서는
+// 해제(dispose)할 때까지 메모리를 차지하는데, `hold`는 같은 셀을 먼저 실행했을 때 같은 이름으로 남겨 둔 것을 해제하므로
+// 셀을 다시 실행해도 텐서가 쌓이지 않아요. 들여다보기만 할 값은 `tf.tidy` 안에서 계산해요. `tf.tidy`는 안에서 만든
+// 텐서를 모두 해제하고, 값은 평범한 숫자로 나와요.
 
 // %%
 const SEQ_LEN = 24;
 const encode = (texts: string[]) => tokenizer.toTensors(texts, { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" });
-const trainX = encode(data.train.map((e) => e.text));
-const valX = encode(data.val.map((e) => e.text));
-const testX = encode(data.test.map((e) => e.text));
+const trainX = hold("trainX", encode(data.train.map((e) => e.text)));
+const valX = hold("valX", encode(data.val.map((e) => e.text)));
+const testX = hold("testX", encode(data.test.map((e) => e.text)));
 const toIds = (examples: { intent: string }[]) => examples.map((e) => data.labelToId[e.intent]);
-const trainY = tf.tensor2d(toIds(data.train), [data.train.length, 1]);
-const valY = tf.tensor2d(toIds(data.val), [data.val.length, 1]);
+const trainY = hold("trainY", tf.tensor2d(toIds(data.train), [data.train.length, 1]));
+const valY = hold("valY", tf.tensor2d(toIds(data.val), [data.val.length, 1]));
 
 const koExample = data.train.find((e) => e.lang === "ko") ?? data.train[0];
 const koEnc = tokenizer.encode(koExample.text, null, { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" });
 const realTokens = (m: number[]) => m.reduce((a, b) => a + b, 0);
-const filled = (trainX.inputMask.sum(1).dataSync() as Int32Array);
+const filled = tf.tidy(() => trainX.inputMask.sum(1).dataSync() as Int32Array);
 showTokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, inputMask: koEnc.inputMask, title: `${koExample.intent}: ${koExample.text}`, orientation: "vertical" });
 ({ shape: trainX.inputIds.shape, thisExampleFills: realTokens(koEnc.inputMask), meanFilled: +(filled.reduce((a, b) => a + b, 0) / filled.length).toFixed(1), truncated: Array.from(filled).filter((n) => n === SEQ_LEN).length });
 
@@ -160,8 +183,8 @@ const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask,
 const dropped = tf.layers.dropout({ rate: 0.2 }).apply(pooledOutput) as tf.SymbolicTensor;
 // Step 2: a dense softmax layer over the intents
 const outputs = tf.layers.dense({ units: numIntents, activation: "softmax", name: "intent" }).apply(dropped) as tf.SymbolicTensor;
-// Step 3: the model, from the three inputs to the output
-const model = tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs });
+// Step 3: the model, from the three inputs to the output (a re-run disposes the previous model's own layers, not BERT's)
+const model = hold("model", tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs }));
 
 model.summary();
 ({ pooledOutput: pooledOutput.shape, sequenceOutput: sequenceOutput.shape, outputs: outputs.shape });
@@ -179,9 +202,11 @@ model.summary();
 // 정확도는 얼마쯤 나와야 할까요? 직접 재어 보고, 우리가 센 정확도를 라이브러리의 `accuracy`와 맞춰 봐요.
 
 // %%
-function predictIds(x: { inputIds: tf.Tensor; inputMask: tf.Tensor; segmentIds: tf.Tensor }): { ids: number[]; maxProb: number[]; probs: tf.Tensor2D } {
-  const probs = model.predict([x.inputIds, x.inputMask, x.segmentIds], { batchSize: 64 }) as tf.Tensor2D;
-  return { ids: Array.from(probs.argMax(-1).dataSync()), maxProb: Array.from(probs.max(-1).dataSync()), probs };
+function predictIds(x: { inputIds: tf.Tensor; inputMask: tf.Tensor; segmentIds: tf.Tensor }): { ids: number[]; maxProb: number[] } {
+  return tf.tidy(() => { // the probabilities are disposed once their argmax and max are plain numbers
+    const probs = model.predict([x.inputIds, x.inputMask, x.segmentIds], { batchSize: 64 }) as tf.Tensor2D;
+    return { ids: Array.from(probs.argMax(-1).dataSync()), maxProb: Array.from(probs.max(-1).dataSync()) };
+  });
 }
 const valTargets = toIds(data.val);
 const before = predictIds(valX);
@@ -284,7 +309,7 @@ const totalSteps = EPOCHS * stepsPerEpoch;
 const schedule = linearWarmupDecay(PEAK_LEARNING_RATE, Math.round(0.1 * totalSteps), totalSteps);
 
 const reinitialized = bertLayer.reinitialize(["pooler.", `encoder.layer.${bertLayer.bertConfig.numHiddenLayers - 1}.`], 0);
-const optimizer = new ScheduledAdam(schedule(0), 0.9, 0.999, 1e-6);
+const optimizer = hold("optimizer", new ScheduledAdam(schedule(0), 0.9, 0.999, 1e-6)); // a re-run frees the old one's moments
 model.compile({ optimizer, loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
 
 const bar = createProgress({ label: "fine-tune", total: totalSteps, unit: "batch" });
@@ -439,8 +464,10 @@ if (fs.existsSync(benchFile)) {
 
 // %%
 const mine = ["wake me up at 6 tomorrow", "이번 달 카드 값 얼마 나왔어?", "what's the weather like in Busan"];
-const mineX = encode(mine);
-const mineProbs = (model.predict([mineX.inputIds, mineX.inputMask, mineX.segmentIds]) as tf.Tensor2D).arraySync();
+const mineProbs = tf.tidy(() => {
+  const mineX = encode(mine);
+  return (model.predict([mineX.inputIds, mineX.inputMask, mineX.segmentIds]) as tf.Tensor2D).arraySync();
+});
 mine.forEach((text, i) => {
   const items = mineProbs[i].map((p, c) => ({ label: labels[c], value: p }));
   showTopK(items, { k: 3, title: text });
@@ -473,7 +500,7 @@ mine.forEach((text, i) => {
 const oos = data.oos ?? [];
 const oosVal = oos.filter((e) => e.split === "val");
 const oosTest = oos.filter((e) => e.split === "test");
-const maxProbOf = (texts: string[]) => (texts.length === 0 ? [] : predictIds(encode(texts)).maxProb);
+const maxProbOf = (texts: string[]) => (texts.length === 0 ? [] : tf.tidy(() => predictIds(encode(texts)).maxProb));
 const valAfter = predictIds(valX);
 const valInScope = valAfter.ids.map((p, i) => ({ maxProbability: valAfter.maxProb[i], correct: p === valTargets[i] }));
 const testInScope = after.ids.map((p, i) => ({ maxProbability: after.maxProb[i], correct: p === testTargets[i] }));

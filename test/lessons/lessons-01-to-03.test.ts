@@ -99,6 +99,18 @@ describe("lessons 01-03: sources", () => {
       assert.ok(existsSync(path.join(ROOT, "exercises", n)), `exercises/${n} is missing`);
     }
   });
+
+  it("gives every figure title and axis title in both editions (localize, issue #19)", () => {
+    const option = /\b(title|xTitle|yTitle|labelTitle|valueTitle|colorbarTitle):(?!\s*(localize\(|\{\s*text:\s*localize\())/g;
+    const bare: string[] = [];
+    for (const file of ["01-bert-concepts.ts", "02-tokenization.ts", "03-bert-inputs.ts"]) {
+      readFileSync(path.join(ROOT, "notebooks/src", file), "utf8").split("\n").forEach((line, i) => {
+        if (line.trimStart().startsWith("//")) return; // markdown and comments
+        for (const m of line.matchAll(option)) bare.push(`notebooks/src/${file}:${i + 1}: ${m[1]}: ${line.slice(m.index! + m[0].length, m.index! + m[0].length + 60).trim()}`);
+      });
+    }
+    assert.deepEqual(bare, [], 'wrap these texts in localize({ en: "…", ko: "…" }) so the Korean edition shows them in Korean');
+  });
 });
 
 for (const lesson of present) {

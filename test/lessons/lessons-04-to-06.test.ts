@@ -3,6 +3,8 @@
  * - the built notebooks are up to date with their percent-format sources;
  * - each lesson runs top to bottom in a real tslab kernel within its budget, shows its figures
  *   (plotly bundles), and every hand-built-equals-library assertion in it ran and passed;
+ * - re-running its main cells in the same kernel does not grow `tf.memory().numTensors` (issue 18); the re-run is
+ *   appended to the same kernel run (tensor-rerun.ts), so the lesson still runs once.
  * Their exercises are graded (solutions full marks, generated exercises zero) with the whole course in
  * lessons-01-to-03.test.ts, in one bertlab-grader run.
  * Lessons not written yet are skipped by name, so the suite grows with the course.
@@ -12,6 +14,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { cellSource, readNotebook, type Notebook } from "../../src/notebook";
 import { runNotebook, type NotebookRun } from "../../src/runner";
+import { firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
 import { PLOTLY_MIME } from "../../src/viz";
 import { staleFiles } from "../../scripts/build-notebooks";
 
@@ -24,12 +27,25 @@ interface LessonSpec {
   minFigures: number;
   /** Hand-built-equals-library checks the lesson must report passing ("equal to the library within ..."). */
   libraryChecks: number;
+  /**
+   * The code cells not re-run by the numTensors check, one pattern each: the import/setup cells that load the
+   * tokenizer and the model, and a training cell too slow to run twice. Every other code cell is a main cell.
+   */
+  notRerun: RegExp[];
 }
 
 const LESSONS: LessonSpec[] = [
-  { name: "04-encoder-internals", budgetMs: 3 * 60_000, minFigures: 2, libraryChecks: 7 },
-  { name: "05-pretraining", budgetMs: 3 * 60_000, minFigures: 2, libraryChecks: 4 },
-  { name: "06-intent-classifier", budgetMs: 8 * 60_000, minFigures: 2, libraryChecks: 2 },
+  { name: "04-encoder-internals", budgetMs: 3 * 60_000, minFigures: 2, libraryChecks: 7, notRerun: [/^import \* as tf from/m] },
+  { name: "05-pretraining", budgetMs: 3 * 60_000, minFigures: 2, libraryChecks: 4, notRerun: [/^import \* as tf from/m] },
+  {
+    name: "06-intent-classifier",
+    budgetMs: 8 * 60_000,
+    minFigures: 2,
+    libraryChecks: 2,
+    // Fine-tuning takes minutes and is not re-run. The cells around it are; after the model cell's re-run, the later
+    // cells see an untrained head, which does not matter to a tensor count.
+    notRerun: [/^import \* as tf from/m, /BertKerasLayer\.fromPretrained\(/, /await model\.fit\(/],
+  },
 ];
 
 /** The text a cell printed or returned, joined. */
@@ -62,6 +78,10 @@ for (const lesson of LESSONS) {
   const lessonFile = path.join(ROOT, "notebooks", `${lesson.name}.ipynb`);
 
   describe(`lesson ${lesson.name}`, function () {
+    /** numTensors after the first run and after re-running the main cells, from the run below. */
+    let rerun: TensorRerun | undefined;
+    let firstRunOk = false;
+
     before(function () {
       if (!existsSync(lessonFile)) this.skip();
     });
@@ -74,8 +94,14 @@ for (const lesson of LESSONS) {
     it(`runs in a tslab kernel, shows >= ${lesson.minFigures} figures, and every lesson-equals-library check passes`, async function () {
       // The budget is a hang guard here, with room for a loaded machine; the time against the budget is a
       // benchmark (`npm run bench:lessons`), never a test.
-      this.timeout(3 * lesson.budgetMs);
-      const run = await runNotebook(lessonFile, { timeoutMs: 2 * lesson.budgetMs, env: { BERTLAB_QUIET: "1" } });
+      // The run goes on with the main cells' second pass (for the numTensors test below), which adds at most one
+      // more lesson's worth of time.
+      this.timeout(3 * lesson.budgetMs + 2 * lesson.budgetMs);
+      const plan = withRerun(await readNotebook(lessonFile), lesson.notRerun);
+      const whole = await runNotebook(plan.notebook, { cwd: path.dirname(lessonFile), timeoutMs: 2 * lesson.budgetMs, env: { BERTLAB_QUIET: "1" } });
+      const run = firstPass(whole, plan);
+      firstRunOk = run.ok;
+      rerun = tensorRerun(whole, plan);
       assert.ok(run.ok, `${lesson.name} failed:\n${failureReport(run)}`);
       const figures = plotlyBundles(run.notebook);
       assert.ok(figures >= lesson.minFigures, `emitted ${figures} plotly bundles, expected at least ${lesson.minFigures}`);
@@ -97,6 +123,18 @@ for (const lesson of LESSONS) {
         const testAccuracy = Number(/testAccuracy: ([0-9.]+)/.exec(text)?.[1]);
         assert.ok(testAccuracy > 0.6, `test accuracy ${testAccuracy}: far below bertlab finetune's (~0.75)`);
       }
+    });
+
+    it("re-running its main cells does not grow tf.memory().numTensors", function () {
+      if (rerun === undefined) this.skip(); // the run above did not happen
+      assert.ok(firstRunOk, "the lesson failed its first run (see the test above), so its re-run was not measured");
+      assert.equal(rerun.failure, undefined, rerun.failure);
+      assert.ok(
+        rerun.second <= rerun.first,
+        `numTensors was ${rerun.first} after the first run and ${rerun.second} after re-running the main cells. ` +
+          `Cells that grew:\n  ${rerun.grew.join("\n  ")}\n` +
+          "Compute inside tf.tidy and keep plain numbers, or dispose what the cell's previous run kept (the lesson's hold(name, value)).",
+      );
     });
   });
   // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons-01-to-03.test.ts.
