@@ -1,5 +1,6 @@
 import { HubError, resolveHubCheckpoint, resolveHubFile } from "../hub";
 import type { Command } from "./main";
+import { parseCommand, usageError } from "./options";
 
 const USAGE = `usage: bertlab download <repo-id> [--revision REV] [--cache-dir DIR] [--file NAME]... [--json]
 
@@ -8,21 +9,26 @@ Python's huggingface_hub uses), so that fromPretrained(<repo-id>) later works of
 Without --file: config.json and the weights (model.safetensors, its shards, or pytorch_model.bin),
 plus vocab.txt and tokenizer.json when the repo has them. HF_ENDPOINT and HF_TOKEN are honoured.`;
 
-function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(name);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
-
 export const command: Command = {
   summary: "download a checkpoint from the Hugging Face Hub into the cache",
   async run(argv) {
-    const repoId = argv.find((a, i) => !a.startsWith("--") && !["--revision", "--cache-dir", "--file"].includes(argv[i - 1]));
-    if (argv.includes("--help") || !repoId) {
-      console.log(USAGE);
-      return repoId || argv.includes("--help") ? 0 : 2;
-    }
-    const opts = { revision: option(argv, "--revision"), cacheDir: option(argv, "--cache-dir"), progress: !argv.includes("--json") };
-    const files = argv.flatMap((a, i) => (argv[i - 1] === "--file" ? [a] : []));
+    const parsed = parseCommand(argv, {
+      command: "download",
+      help: USAGE,
+      allowPositionals: true,
+      options: {
+        revision: { type: "string" },
+        "cache-dir": { type: "string" },
+        file: { type: "string", multiple: true, default: [] },
+        json: { type: "boolean", default: false },
+      },
+    });
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values, positionals } = parsed;
+    if (positionals.length !== 1) return usageError("download", positionals.length ? `one repo id at a time, got ${positionals.join(" ")}` : "<repo-id> is required", USAGE);
+    const [repoId] = positionals;
+    const opts = { revision: values.revision, cacheDir: values["cache-dir"], progress: !values.json };
+    const files = values.file;
     const paths: string[] = [];
     if (files.length) {
       for (const f of files) paths.push(await resolveHubFile(repoId, f, opts));
@@ -37,7 +43,7 @@ export const command: Command = {
       }
       paths.push(dir);
     }
-    console.log(argv.includes("--json") ? JSON.stringify({ repoId, paths }) : paths.join("\n"));
+    console.log(values.json ? JSON.stringify({ repoId, paths }) : paths.join("\n"));
     return 0;
   },
 };

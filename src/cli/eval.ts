@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { DATASET_OPTIONS, loadDatasetFromArgs } from "./dataset-args";
 import type { Command } from "./main";
+import { parseCommand } from "./options";
 
 const HELP = `usage: bertlab eval --model DIR --data FILE --format builtin|clinc|csv|tsv|jsonl [--json]
 
@@ -19,25 +19,20 @@ options:
 export const command: Command = {
   summary: "evaluate a fine-tuned intent classifier (accuracy, macro-F1, OOS)",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const parsed = parseCommand(argv, {
+      command: "eval",
+      help: HELP,
       options: {
         model: { type: "string" },
         ...DATASET_OPTIONS,
         split: { type: "string", default: "test" },
         threshold: { type: "string" },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
       },
+      required: { model: "DIR" },
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.model) {
-      console.error("bertlab eval: --model DIR is required\n\n" + HELP);
-      return 2;
-    }
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values } = parsed;
     const split = values.split as "train" | "val" | "test";
     if (!["train", "val", "test"].includes(split)) throw new Error(`--split must be train, val or test, got "${values.split}"`);
     if (values.json) process.env.BERTLAB_QUIET = "1";

@@ -1,7 +1,6 @@
-import { parseArgs } from "node:util";
 import { DATASET_OPTIONS, loadDatasetFromArgs } from "./dataset-args";
 import type { Command } from "./main";
-import { intOption, numberOption } from "./options";
+import { intOption, numberOption, parseCommand } from "./options";
 import { FINETUNE_DEFAULTS as D } from "../train/finetune-defaults";
 
 const HELP = `usage: bertlab finetune --data FILE --format builtin|clinc|csv|tsv|jsonl --out DIR [options]
@@ -34,8 +33,9 @@ options:
 export const command: Command = {
   summary: "fine-tune BERT for intent classification",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const parsed = parseCommand(argv, {
+      command: "finetune",
+      help: HELP,
       options: {
         ...DATASET_OPTIONS,
         model: { type: "string" },
@@ -49,17 +49,11 @@ export const command: Command = {
         seed: { type: "string" },
         out: { type: "string" },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
       },
+      required: { out: "DIR" },
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.out) {
-      console.error("bertlab finetune: --out DIR is required\n\n" + HELP);
-      return 2;
-    }
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values } = parsed;
     if (values.json) process.env.BERTLAB_QUIET = "1";
     const { shippedModelDir } = require("../train/load-pretrained") as typeof import("../train/load-pretrained");
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");

@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Command } from "./main";
+import { parseCommand, usageError } from "./options";
 
 const usage = (): string => `usage: bertlab link [DIR]
 
@@ -53,15 +54,11 @@ export function linkBertlab(dir: string, target: string = packageRoot()): LinkOu
 export const command: Command = {
   summary: "let notebooks in a folder outside the checkout import bertlab (links DIR/node_modules/bertlab)",
   async run(argv) {
-    if (argv.includes("--help")) {
-      console.log(usage());
-      return 0;
-    }
-    if (argv.length > 1 || argv.some((a) => a.startsWith("--"))) {
-      console.error(`bertlab link: expected at most one folder, got ${argv.join(" ")}\n\n${usage()}`);
-      return 2;
-    }
-    const dir = path.resolve(argv[0] ?? ".");
+    const parsed = parseCommand(argv, { command: "link", help: usage, options: {}, allowPositionals: true });
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { positionals } = parsed;
+    if (positionals.length > 1) return usageError("link", `expected at most one folder, got ${positionals.join(" ")}`, usage);
+    const dir = path.resolve(positionals[0] ?? ".");
     try {
       const outcome = linkBertlab(dir);
       console.log(outcome === "created" ? `linked ${path.join(dir, "node_modules", "bertlab")} -> ${packageRoot()}; notebooks in ${dir} can import bertlab` : `${dir} already uses this bertlab`);

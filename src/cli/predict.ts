@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./main";
-import { intOption } from "./options";
+import { intOption, parseCommand, usageError } from "./options";
 
 const HELP = `usage: bertlab predict --model DIR [--top N] [--json] "text" ["text" ...]
 
@@ -10,24 +9,20 @@ scope when the top probability is below the model's saved threshold.`;
 export const command: Command = {
   summary: "predict the intents of utterances with a fine-tuned classifier",
   async run(argv) {
-    const { values, positionals } = parseArgs({
-      args: argv,
+    const parsed = parseCommand(argv, {
+      command: "predict",
+      help: HELP,
       allowPositionals: true,
       options: {
         model: { type: "string" },
         top: { type: "string", default: "3" },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
       },
+      required: { model: "DIR" },
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    if (!values.model || positionals.length === 0) {
-      console.error(`bertlab predict: ${values.model ? "give at least one utterance" : "--model DIR is required"}\n\n` + HELP);
-      return 2;
-    }
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values, positionals } = parsed;
+    if (positionals.length === 0) return usageError("predict", "give at least one utterance", HELP);
     const top = intOption(values.top, "--top")!;
     if (top < 1) throw new Error(`--top must be at least 1, got ${top}`);
     if (values.json) process.env.BERTLAB_QUIET = "1";

@@ -1,6 +1,5 @@
-import { parseArgs } from "node:util";
 import type { Command } from "./main";
-import { intOption, numberOption } from "./options";
+import { intOption, numberOption, parseCommand, usageError } from "./options";
 
 const HELP = `usage: bertlab pretrain [--corpus DIR] [--config mini] --out DIR [options]
 
@@ -42,8 +41,9 @@ options:
 export const command: Command = {
   summary: "pretrain a BERT with MLM + NSP on a text corpus",
   async run(argv) {
-    const { values } = parseArgs({
-      args: argv,
+    const parsed = parseCommand(argv, {
+      command: "pretrain",
+      help: HELP,
       options: {
         corpus: { type: "string" },
         config: { type: "string", default: "mini" },
@@ -69,27 +69,21 @@ export const command: Command = {
         "init-from": { type: "string" },
         f16: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
       },
     });
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values } = parsed;
+    // --out is required, but a resumed run writes to the folder it resumes.
     if (values.resume && values.out && values.resume !== values.out) {
-      console.error(`bertlab pretrain: --resume ${values.resume} and --out ${values.out} differ; a resumed run writes to the folder it resumes`);
-      return 2;
+      return usageError("pretrain", `--resume ${values.resume} and --out ${values.out} differ; a resumed run writes to the folder it resumes`);
     }
     if (values.resume) values.out = values.resume;
-    if (!values.out) {
-      console.error("bertlab pretrain: --out DIR is required\n\n" + HELP);
-      return 2;
-    }
+    if (!values.out) return usageError("pretrain", "--out DIR is required", HELP);
     if (values.json) process.env.BERTLAB_QUIET = "1";
     const { pretrainFromCorpus, builtinCorpusDir } = require("../train/pretrain-from-corpus") as typeof import("../train/pretrain-from-corpus");
     const { BertTokenizer } = require("../tokenization/bert-tokenizer") as typeof import("../tokenization/bert-tokenizer");
     const { BERT_PRESETS } = require("../model/config") as typeof import("../model/config");
-    if (!(values.config! in BERT_PRESETS)) throw new Error(`--config "${values.config}" is not a preset; use one of ${Object.keys(BERT_PRESETS).join(", ")}`);
+    if (!(values.config in BERT_PRESETS)) throw new Error(`--config "${values.config}" is not a preset; use one of ${Object.keys(BERT_PRESETS).join(", ")}`);
     const result = await pretrainFromCorpus({
       corpusDir: values.corpus ?? builtinCorpusDir(),
       outDir: values.out,

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import type { Command } from "./main";
+import { parseCommand, usageError } from "./options";
 import { NotebookFormatError, readNotebook, writeNotebook } from "../notebook";
 import { DEFAULT_CELL_TIMEOUT_MS, runNotebook, type ExecuteResult } from "../runner";
 
@@ -16,48 +17,6 @@ Runs every code cell in a fresh tslab kernel, started in the notebook's folder.
   --inplace      write the outputs back into the notebook
   --out FILE     write the executed notebook to FILE
   --keep-going   run the remaining cells after a failure (default: stop at the first)`;
-
-interface RunArgs {
-  file: string;
-  /** Undefined: the notebook's metadata, else the default. */
-  timeoutMs?: number;
-  json: boolean;
-  out?: string;
-  keepGoing: boolean;
-}
-
-class UsageError extends Error {}
-
-function parseArgs(argv: string[]): RunArgs {
-  let file: string | undefined;
-  let timeoutMs: number | undefined;
-  let json = false;
-  let inplace = false;
-  let out: string | undefined;
-  let keepGoing = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = (): string => {
-      const v = argv[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === "--timeout") {
-      const seconds = Number(value());
-      if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`--timeout takes a positive number of seconds, got "${argv[i]}"`);
-      timeoutMs = seconds * 1000;
-    } else if (arg === "--json") json = true;
-    else if (arg === "--inplace") inplace = true;
-    else if (arg === "--out") out = value();
-    else if (arg === "--keep-going") keepGoing = true;
-    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}`);
-    else if (file === undefined) file = arg;
-    else throw new UsageError(`one notebook at a time (got "${file}" and "${arg}")`);
-  }
-  if (file === undefined) throw new UsageError("which notebook? give the path of an .ipynb file");
-  if (inplace && out) throw new UsageError("--inplace and --out exclude each other");
-  return { file, timeoutMs, json, out: inplace ? file : out, keepGoing };
-}
 
 function firstLines(text: string, n: number): string {
   const lines = text.trimEnd().split("\n");
@@ -76,19 +35,27 @@ function logCell(index: number, count: number, result: ExecuteResult): void {
 export const command: Command = {
   summary: "run a notebook in a fresh tslab kernel and report each cell",
   async run(argv) {
-    if (argv.includes("--help") || argv.includes("-h")) {
-      console.log(USAGE);
-      return 0;
-    }
-    let args: RunArgs;
-    try {
-      args = parseArgs(argv);
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      console.error(`bertlab run: ${e.message}\n\n${USAGE}`);
-      return 2;
-    }
-    const file = path.resolve(args.file);
+    const parsed = parseCommand(argv, {
+      command: "run",
+      help: USAGE,
+      allowPositionals: true,
+      options: {
+        timeout: { type: "string" },
+        json: { type: "boolean", default: false },
+        inplace: { type: "boolean", default: false },
+        out: { type: "string" },
+        "keep-going": { type: "boolean", default: false },
+      },
+    });
+    if ("exitCode" in parsed) return parsed.exitCode;
+    const { values, positionals } = parsed;
+    if (positionals.length === 0) return usageError("run", "which notebook? give the path of an .ipynb file", USAGE);
+    if (positionals.length > 1) return usageError("run", `one notebook at a time (got "${positionals[0]}" and "${positionals[1]}")`, USAGE);
+    const seconds = values.timeout === undefined ? undefined : Number(values.timeout);
+    if (seconds !== undefined && !(Number.isFinite(seconds) && seconds > 0)) return usageError("run", `--timeout takes a positive number of seconds, got "${values.timeout}"`, USAGE);
+    if (values.inplace && values.out) return usageError("run", "--inplace and --out exclude each other", USAGE);
+    const out = values.inplace ? positionals[0] : values.out;
+    const file = path.resolve(positionals[0]);
     let notebook;
     try {
       notebook = await readNotebook(file);
@@ -101,22 +68,23 @@ export const command: Command = {
     process.once("SIGINT", () => process.exit(130));
     const count = notebook.cells.length;
     const relative = path.relative(process.cwd(), file);
-    if (!args.json) console.log(`running ${relative && !relative.startsWith("..") ? relative : file} (${count} cells)`);
+    if (!values.json) console.log(`running ${relative && !relative.startsWith("..") ? relative : file} (${count} cells)`);
     // Progress bars inside the kernel go to its own output; the runner's own stdout stays ours.
     const run = await runNotebook(notebook, {
       cwd: path.dirname(file),
-      timeoutMs: args.timeoutMs,
-      stopOnError: !args.keepGoing,
-      onCell: args.json ? undefined : (index, result) => logCell(index, count, result),
+      // Undefined: the notebook's metadata, else the default.
+      timeoutMs: seconds === undefined ? undefined : seconds * 1000,
+      stopOnError: !values["keep-going"],
+      onCell: values.json ? undefined : (index, result) => logCell(index, count, result),
     });
-    if (args.out) await writeNotebook(path.resolve(args.out), run.notebook);
-    if (args.json) {
+    if (out) await writeNotebook(path.resolve(out), run.notebook);
+    if (values.json) {
       console.log(JSON.stringify({ cells: run.cells.map(({ index, status, ms }) => ({ index, status, ms })), ok: run.ok, ms: run.ms }));
     } else {
       const failed = run.cells.filter((c) => c.status !== "ok" && c.status !== "skipped");
       const ran = run.cells.filter((c) => c.status !== "skipped").length;
       console.log(run.ok ? `ok: ${ran} code cells in ${run.ms} ms` : `FAILED: ${failed.map((c) => `cell ${c.index} ${c.status}`).join(", ")} (${run.ms} ms)`);
-      if (args.out) console.log(`wrote ${args.out}`);
+      if (out) console.log(`wrote ${out}`);
     }
     return run.ok ? 0 : 1;
   },
