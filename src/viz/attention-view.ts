@@ -17,10 +17,34 @@
 import { display, type Figure, type HeatmapTrace, type Layout, type ScatterTrace } from "./figure";
 import { attentionHeatmap } from "./heatmap";
 import { checkLabels, checkMatrix, plotlyText, type Matrix, isList } from "./validate";
+import { checkLang, localize, type CheckLang } from "../check/lang";
 
 export type Attentions = ReadonlyArray<ReadonlyArray<Matrix>>;
 
 const HEAD_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf", "#393b79", "#ad494a"];
+
+/**
+ * The views' built-in words in the notebook's language (English or the Korean edition). Each builder
+ * reads the language once, when it runs (not at load), and passes it down.
+ */
+function words(lang: CheckLang) {
+  const t = (en: string, ko: string) => localize({ en, ko }, lang);
+  return {
+    layer: (l: number) => t(`layer ${l}`, `층 ${l}`),
+    head: (h: number) => t(`head ${h}`, `헤드 ${h}`),
+    layerHead: (l: number, h: number) => t(`layer ${l} head ${h}`, `층 ${l} 헤드 ${h}`),
+    /** "all heads" or "heads 1, 3". */
+    heads: (chosen: ReadonlyArray<number>, all: boolean) => (all ? t("all heads", "모든 헤드") : t(`heads ${chosen.join(", ")}`, `헤드 ${chosen.join(", ")}`)),
+    headViewTitle: (l: number, headsText: string) => t(`Head view: layer ${l}, ${headsText}`, `헤드 뷰: 층 ${l}, ${headsText}`),
+    modelViewTitle: (layers: number, heads: number) => t(`Model view: ${layers} layers × ${heads} heads`, `모델 뷰: 층 ${layers}개 × 헤드 ${heads}개`),
+    query: t("query", "쿼리"),
+    key: t("key", "키"),
+    weight: t("weight", "가중치"),
+    legendTitle: t("heads (click to toggle)", "헤드(클릭해서 켜기/끄기)"),
+    gridNote: t("rows: query tokens · columns: key tokens", "행: 쿼리 토큰 · 열: 키 토큰"),
+  };
+}
+type Words = ReturnType<typeof words>;
 
 /** Checks [layer][head][seq][seq] against the tokens; returns [layers, heads]. */
 function checkAttentions(where: string, attentions: Attentions, tokens: ReadonlyArray<string>, layers?: ReadonlyArray<number>): [number, number] {
@@ -81,8 +105,11 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
   const [, heads] = checkAttentions(where, attentions, tokens, [layer]);
   const chosen = opts.heads ?? Array.from({ length: heads }, (_, h) => h);
   checkIndices(where, "head", chosen, heads);
-  const title = opts.title ?? `Head view: layer ${layer}, ${chosen.length === heads ? "all heads" : `heads ${chosen.join(", ")}`}`;
-  if (opts.style === "heatmaps") return headGrid(attentions, tokens, layer, chosen, title);
+  const lang = checkLang();
+  const w = words(lang);
+  const headsText = w.heads(chosen, chosen.length === heads);
+  const title = opts.title ?? w.headViewTitle(layer, headsText);
+  if (opts.style === "heatmaps") return headGrid(attentions, tokens, layer, chosen, title, lang);
 
   const threshold = opts.threshold ?? 0.05;
   const n = tokens.length;
@@ -91,7 +118,7 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
   const data: ScatterTrace[] = [];
   const layerOf: number[] = [];
   for (const l of menuLayers) {
-    const lines = headLines(attentions[l], chosen, n, threshold);
+    const lines = headLines(attentions[l], chosen, n, threshold, w);
     for (const t of lines) t.visible = l === layer;
     data.push(...lines);
     layerOf.push(...lines.map(() => l));
@@ -109,7 +136,7 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
     showlegend: false,
     hovertemplate: `${role} %{y}: %{text}<extra></extra>`,
   });
-  data.push(side(0, "middle left", "query"), side(1, "middle right", "key"));
+  data.push(side(0, "middle left", w.query), side(1, "middle right", w.key));
   layerOf.push(-1, -1);
   const hidden = { showgrid: false, zeroline: false, showticklabels: false };
   const layout: Layout = {
@@ -119,14 +146,13 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
     height: Math.min(1400, Math.max(300, n * 24 + 130)),
     margin: { t: opts.layerMenu ? 100 : 60, l: 10, r: 10, b: 20 },
     showlegend: true,
-    legend: { title: { text: "heads (click to toggle)" } },
+    legend: { title: { text: w.legendTitle } },
     annotations: [
-      { text: "query", x: 0, y: -1, xref: "x", yref: "y", showarrow: false, xanchor: "right", font: { color: "#666" } },
-      { text: "key", x: 1, y: -1, xref: "x", yref: "y", showarrow: false, xanchor: "left", font: { color: "#666" } },
+      { text: w.query, x: 0, y: -1, xref: "x", yref: "y", showarrow: false, xanchor: "right", font: { color: "#666" } },
+      { text: w.key, x: 1, y: -1, xref: "x", yref: "y", showarrow: false, xanchor: "left", font: { color: "#666" } },
     ],
   };
   if (opts.layerMenu) {
-    const headsText = chosen.length === heads ? "all heads" : `heads ${chosen.join(", ")}`;
     layout.updatemenus = [
       {
         type: "dropdown",
@@ -136,9 +162,9 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
         y: 1.08,
         yanchor: "bottom",
         buttons: menuLayers.map((l) => ({
-          label: `layer ${l}`,
+          label: w.layer(l),
           method: "update",
-          args: [{ visible: layerOf.map((of) => of === -1 || of === l) }, { title: { text: opts.title ?? `Head view: layer ${l}, ${headsText}` } }],
+          args: [{ visible: layerOf.map((of) => of === -1 || of === l) }, { title: { text: opts.title ?? w.headViewTitle(l, headsText) } }],
         })),
       },
     ];
@@ -146,18 +172,24 @@ export function headView(attentions: Attentions, tokens: ReadonlyArray<string>, 
   return {
     data,
     layout,
-    description: `head view, layer ${layer}${opts.layerMenu ? ` (menu of ${menuLayers.length} layers)` : ""}, heads ${chosen.join(",")}, ${n} tokens, lines for weights ≥ ${threshold}`,
+    description: localize(
+      {
+        en: `head view, layer ${layer}${opts.layerMenu ? ` (menu of ${menuLayers.length} layers)` : ""}, heads ${chosen.join(",")}, ${n} tokens, lines for weights ≥ ${threshold}`,
+        ko: `헤드 뷰, 층 ${layer}${opts.layerMenu ? `(층 ${menuLayers.length}개 메뉴)` : ""}, 헤드 ${chosen.join(",")}, 토큰 ${n}개, 가중치 ${threshold} 이상인 선`,
+      },
+      lang,
+    ),
   };
 }
 
 /** One layer's lines: per head, a legend entry and up to one trace per opacity band. */
-function headLines(layer: ReadonlyArray<Matrix>, heads: ReadonlyArray<number>, n: number, threshold: number): ScatterTrace[] {
+function headLines(layer: ReadonlyArray<Matrix>, heads: ReadonlyArray<number>, n: number, threshold: number, w: Words): ScatterTrace[] {
   const data: ScatterTrace[] = [];
   for (const h of heads) {
     const m = layer[h];
     const color = HEAD_COLORS[h % HEAD_COLORS.length];
     // The legend entry is its own empty trace at full opacity; the faint bands would make a faint swatch.
-    data.push({ type: "scatter", mode: "lines", x: [null], y: [null], name: `head ${h}`, legendgroup: `head ${h}`, showlegend: true, line: { color, width: 3 } });
+    data.push({ type: "scatter", mode: "lines", x: [null], y: [null], name: w.head(h), legendgroup: `head ${h}`, showlegend: true, line: { color, width: 3 } });
     let lower = threshold;
     for (const band of BANDS) {
       const x: Array<number | null> = [];
@@ -174,7 +206,7 @@ function headLines(layer: ReadonlyArray<Matrix>, heads: ReadonlyArray<number>, n
         mode: "lines",
         x,
         y,
-        name: `head ${h}`,
+        name: w.head(h),
         legendgroup: `head ${h}`,
         showlegend: false,
         line: { color, width: band.width },
@@ -200,7 +232,7 @@ interface Cell {
  * the keys and the first column the queries. Every labelled axis has automargin, so neither the
  * tokens nor the row titles are clipped.
  */
-function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], tokens: ReadonlyArray<string>, title: string, cellPx: number, showTokens: boolean): Figure {
+function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], tokens: ReadonlyArray<string>, title: string, cellPx: number, showTokens: boolean, w: Words): Figure {
   const rows = cells.length;
   const cols = cells[0].length;
   // Gaps leave room between tiles for nothing but a hairline; with token labels the inner tiles hide theirs.
@@ -210,7 +242,7 @@ function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], 
   const layout: Layout = {
     title: { text: title },
     // One scale for all cells, up to the largest weight shown, so heads compare by colour.
-    coloraxis: { colorscale: "Viridis", cmin: 0, cmax: Math.max(...cells.flat().map((cell) => Math.max(...cell.matrix.map((row) => Math.max(...row))))), colorbar: { title: { text: "weight" }, thickness: 12 } },
+    coloraxis: { colorscale: "Viridis", cmin: 0, cmax: Math.max(...cells.flat().map((cell) => Math.max(...cell.matrix.map((row) => Math.max(...row))))), colorbar: { title: { text: w.weight }, thickness: 12 } },
     height: Math.min(1800, 90 + rows * cellPx + (showTokens ? 80 : 0)),
     margin: { t: 70, l: 20, r: 20, b: 20 },
     annotations: [],
@@ -227,7 +259,7 @@ function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], 
         xaxis: `x${suffix}`,
         yaxis: `y${suffix}`,
         coloraxis: "coloraxis",
-        hovertemplate: `${cells[r][c].label}<br>query %{y} → key %{x}: %{z:.3f}<extra></extra>`,
+        hovertemplate: `${cells[r][c].label}<br>${w.query} %{y} → ${w.key} %{x}: %{z:.3f}<extra></extra>`,
       });
       const x0 = c / cols + gap / 2;
       const y1 = 1 - r / rows - gap / 2;
@@ -262,23 +294,31 @@ function heatmapGrid(cells: Cell[][], rowLabels: string[], colLabels: string[], 
   const notes = layout.annotations!;
   colLabels.forEach((text, c) => notes.push({ text, xref: "paper", yref: "paper", x: (c + 0.5) / cols, y: 1, yanchor: "bottom", yshift: 2, showarrow: false, font: { size: 11 } }));
   if (showTokens) {
-    notes.push({ text: "rows: query tokens · columns: key tokens", xref: "paper", yref: "paper", x: 1, y: 1, xanchor: "right", yanchor: "bottom", yshift: 18, showarrow: false, font: { size: 10, color: "#666" } });
+    notes.push({ text: w.gridNote, xref: "paper", yref: "paper", x: 1, y: 1, xanchor: "right", yanchor: "bottom", yshift: 18, showarrow: false, font: { size: 10, color: "#666" } });
   }
   return { data, layout };
 }
 
-function headGrid(attentions: Attentions, tokens: ReadonlyArray<string>, layer: number, heads: ReadonlyArray<number>, title: string): Figure {
+function headGrid(attentions: Attentions, tokens: ReadonlyArray<string>, layer: number, heads: ReadonlyArray<number>, title: string, lang: CheckLang): Figure {
   if (heads.length === 1) return attentionHeatmap(attentions[layer][heads[0]], tokens, { title });
+  const w = words(lang);
   const fig = heatmapGrid(
-    [heads.map((h) => ({ matrix: attentions[layer][h], label: `layer ${layer} head ${h}` }))],
+    [heads.map((h) => ({ matrix: attentions[layer][h], label: w.layerHead(layer, h) }))],
     [""],
-    heads.map((h) => `head ${h}`),
+    heads.map(w.head),
     tokens,
     title,
     260,
     tokens.length <= 24,
+    w,
   );
-  fig.description = `head view, layer ${layer}, heads ${heads.join(",")}, ${tokens.length} tokens, one heatmap per head`;
+  fig.description = localize(
+    {
+      en: `head view, layer ${layer}, heads ${heads.join(",")}, ${tokens.length} tokens, one heatmap per head`,
+      ko: `헤드 뷰, 층 ${layer}, 헤드 ${heads.join(",")}, 토큰 ${tokens.length}개, 헤드마다 히트맵 하나`,
+    },
+    lang,
+  );
   return fig;
 }
 
@@ -314,17 +354,23 @@ export function modelView(attentions: Attentions, tokens: ReadonlyArray<string>,
         `use a shorter sentence or choose layers/heads`,
     );
   }
+  const lang = checkLang();
+  const w = words(lang);
   const fig = heatmapGrid(
-    layers.map((l) => heads.map((h) => ({ matrix: attentions[l][h], label: `layer ${l} head ${h}` }))),
-    layers.map((l) => `layer ${l}`),
-    heads.map((h) => `head ${h}`),
+    layers.map((l) => heads.map((h) => ({ matrix: attentions[l][h], label: w.layerHead(l, h) }))),
+    layers.map(w.layer),
+    heads.map(w.head),
     tokens,
-    opts.title ?? `Model view: ${layers.length} layers × ${heads.length} heads`,
+    opts.title ?? w.modelViewTitle(layers.length, heads.length),
     // Tiles grow with the tokens they label (about 12 px a token), up to a 12-head grid's width.
     showTokens ? Math.max(120, tokens.length * 13) : heads.length > 6 ? 72 : 120,
     showTokens,
+    w,
   );
-  fig.description = `model view, ${layers.length} layers × ${heads.length} heads, ${tokens.length} tokens`;
+  fig.description = localize(
+    { en: `model view, ${layers.length} layers × ${heads.length} heads, ${tokens.length} tokens`, ko: `모델 뷰, 층 ${layers.length}개 × 헤드 ${heads.length}개, 토큰 ${tokens.length}개` },
+    lang,
+  );
   return fig;
 }
 

@@ -4,6 +4,7 @@
  */
 import { describeTraces, display, type BarTrace, type Figure, type Layout } from "./figure";
 import { checkFinite, checkLabels, checkUnique, plotlyText, isList } from "./validate";
+import { checkLang, localize } from "../check/lang";
 
 export interface BarChartOptions {
   labels: ReadonlyArray<string>;
@@ -67,7 +68,7 @@ export interface TopKItem {
 export interface TopKOptions {
   k?: number;
   title?: string;
-  /** Default "probability". */
+  /** Default "probability" ("score" when the values are not all in [0, 1]), in the notebook's language. */
   valueTitle?: string;
   /** Default ".1%" for probabilities in [0, 1], ".3f" otherwise. */
   valueFormat?: string;
@@ -109,12 +110,14 @@ export function topKBar(items: ReadonlyArray<TopKItem>, opts: TopKOptions = {}):
   }
   const shown = top.map((t) => t.value).concat(opts.reference ? [opts.reference.value] : []);
   const format = opts.valueFormat ?? (probabilities ? percentFormat(shown) : ".3f");
+  // Default texts follow the notebook's language (English or the Korean edition), read now, not at load.
+  const lang = checkLang();
   const fig = barChart(
     {
       labels: top.map((t) => t.label),
       values: top.map((t) => t.value),
-      title: opts.title ?? `Top ${top.length}`,
-      valueTitle: opts.valueTitle ?? (probabilities ? "probability" : "score"),
+      title: opts.title ?? localize({ en: `Top ${top.length}`, ko: `상위 ${top.length}개` }, lang),
+      valueTitle: opts.valueTitle ?? (probabilities ? localize({ en: "probability", ko: "확률" }, lang) : localize({ en: "score", ko: "점수" }, lang)),
       horizontal: true,
       valueFormat: format,
       highlight: opts.highlight,
@@ -130,7 +133,7 @@ export function topKBar(items: ReadonlyArray<TopKItem>, opts: TopKOptions = {}):
     fig.layout.annotations = [
       { xref: "x", yref: "paper", x: value, y: 1, yanchor: "bottom", xanchor: "left", showarrow: false, text: plotlyText(label), font: { size: 11, color: "#555" } },
     ];
-    fig.description = `${describeTraces(fig.data)}; dashed line: ${label} = ${value.toPrecision(3)}`;
+    fig.description = `${describeTraces(fig.data)}; ${localize({ en: "dashed line", ko: "점선" }, lang)}: ${label} = ${value.toPrecision(3)}`;
   }
   return fig;
 }

@@ -10,6 +10,7 @@
  */
 import { currentExecution, displayBundle, insideNotebookKernel, sendDisplay, UpdatableDisplay, type JsonObject, type JsonValue } from "../display";
 import { figureBundle, plotlyCarrierBundle } from "./bundle";
+import { checkLang, localize, type CheckLang } from "../check/lang";
 
 export type Colorscale = string | Array<[number, string]>;
 export type Title = { text: string; [key: string]: JsonValue | undefined };
@@ -139,18 +140,23 @@ function plainText(s: string | number): string {
   return String(s).replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "1 point", "2 points"; in Korean "점 2개" (a counter, no plural). */
+function count(n: number, en: string, ko: string, lang: CheckLang): string {
+  return localize({ en: `${n} ${en}${n === 1 ? "" : "s"}`, ko: `${ko} ${n}개` }, lang);
 }
 
-/** The traces in words ("heatmap 12×12", "bar chart, 5 bars (…)"), without the title. */
-export function describeTraces(data: Trace[]): string {
-  if (data.length === 0) return "empty";
+/**
+ * The traces in words ("heatmap 12×12", "bar chart, 5 bars (…)"), without the title; in the
+ * notebook's language (English or the Korean edition), read when it is called.
+ */
+export function describeTraces(data: Trace[], lang: CheckLang = checkLang()): string {
+  const t = (en: string, ko: string) => localize({ en, ko }, lang);
+  if (data.length === 0) return t("empty", "빈 그림");
   const heatmaps = data.filter((t): t is HeatmapTrace => t.type === "heatmap");
   if (heatmaps.length === data.length) {
     const z = heatmaps[0].z;
     const shape = `${z.length}×${z[0]?.length ?? 0}`;
-    return heatmaps.length === 1 ? `heatmap ${shape}` : `${heatmaps.length} heatmaps ${shape}`;
+    return heatmaps.length === 1 ? t(`heatmap ${shape}`, `히트맵 ${shape}`) : t(`${heatmaps.length} heatmaps ${shape}`, `히트맵 ${heatmaps.length}개 ${shape}`);
   }
   const bars = data.filter((t): t is BarTrace => t.type === "bar");
   if (bars.length === data.length) {
@@ -159,37 +165,41 @@ export function describeTraces(data: Trace[]): string {
       const labels = horizontal ? b.y : b.x;
       const values = horizontal ? b.x : b.y;
       const shown = labels.slice(0, 5).map((l, i) => `${plainText(l)}=${typeof values[i] === "number" ? formatNumber(values[i] as number) : values[i]}`);
-      return `${plural(labels.length, "bar")} (${shown.join(", ")}${labels.length > 5 ? ", …" : ""})`;
+      return `${count(labels.length, "bar", "막대", lang)} (${shown.join(", ")}${labels.length > 5 ? ", …" : ""})`;
     });
-    return `bar chart, ${parts.join("; ")}`;
+    return `${t("bar chart", "막대 그래프")}, ${parts.join("; ")}`;
   }
   const tables = data.filter((t): t is TableTrace => t.type === "table");
   if (tables.length === data.length) {
-    const t = tables[0];
-    return `table ${t.cells.values[0]?.length ?? 0}×${t.header.values.length}`;
+    const table = tables[0];
+    return `${t("table", "표")} ${table.cells.values[0]?.length ?? 0}×${table.header.values.length}`;
   }
   const lines = data.filter((t): t is ScatterTrace => t.type === "scatter" && t.mode.includes("lines"));
   if (lines.length === data.length) {
-    const parts = lines.map((t) => {
+    const parts = lines.map((line) => {
       let last = -1;
-      for (let i = t.y.length - 1; i >= 0; i--) if (t.y[i] !== null) { last = i; break; }
-      const tail = last < 0 ? "no values yet" : `last ${formatNumber(t.y[last] as number)} at x=${formatNumber(t.x[last] as number)}`;
-      return `${t.name ?? "series"}: ${plural(t.y.filter((v) => v !== null).length, "point")}, ${tail}`;
+      for (let i = line.y.length - 1; i >= 0; i--) if (line.y[i] !== null) { last = i; break; }
+      const tail =
+        last < 0
+          ? t("no values yet", "아직 값 없음")
+          : t(`last ${formatNumber(line.y[last] as number)} at x=${formatNumber(line.x[last] as number)}`, `마지막 값 ${formatNumber(line.y[last] as number)}(x=${formatNumber(line.x[last] as number)})`);
+      return `${line.name ?? t("series", "계열")}: ${count(line.y.filter((v) => v !== null).length, "point", "점", lang)}, ${tail}`;
     });
-    return `line chart, ${lines.length} series (${parts.join("; ")})`;
+    return t(`line chart, ${lines.length} series (${parts.join("; ")})`, `선 그래프, 계열 ${lines.length}개 (${parts.join("; ")})`);
   }
   const points = data.filter((t): t is ScatterTrace => t.type === "scatter");
   if (points.length === data.length) {
     const n = points.reduce((s, t) => s + t.x.length, 0);
-    return `scatter, ${plural(n, "point")}${points.length > 1 ? ` in ${points.length} groups` : ""}`;
+    return `${t("scatter", "산점도")}, ${count(n, "point", "점", lang)}${points.length > 1 ? t(` in ${points.length} groups`, ` (그룹 ${points.length}개)`) : ""}`;
   }
-  return `${plural(data.length, "trace")} (${[...new Set(data.map((t) => t.type))].join(", ")})`;
+  return `${count(data.length, "trace", "트레이스", lang)} (${[...new Set(data.map((t) => t.type))].join(", ")})`;
 }
 
-/** One line for text/plain, e.g. "Figure: heatmap 12×12 'Layer 0 head 3'". */
+/** One line for text/plain, e.g. "Figure: heatmap 12×12 'Layer 0 head 3'" (Korean edition: "그림: 히트맵 12×12 '…'"). */
 export function describeFigure(fig: Figure): string {
+  const lang = checkLang();
   const title = titleOf(fig);
-  return `Figure: ${fig.description ?? describeTraces(fig.data)}${title ? ` '${title}'` : ""}`;
+  return `${localize({ en: "Figure", ko: "그림" }, lang)}: ${fig.description ?? describeTraces(fig.data, lang)}${title ? ` '${title}'` : ""}`;
 }
 
 /** Tables also print their cells in text/plain, so a terminal or a grader sees the content. */

@@ -7,6 +7,7 @@
  */
 import { display, type Colorscale, type Figure, type HeatmapTrace, type Layout } from "./figure";
 import { checkLabels, checkMatrix, checkUnique, plotlyText, type Matrix } from "./validate";
+import { checkLang, localize } from "../check/lang";
 
 export interface HeatmapOptions {
   z: Matrix;
@@ -130,20 +131,22 @@ export function attentionHeatmap(
   const key = "key" in tokens ? tokens.key : tokens;
   checkLabels(where, "query tokens", query, rows, "weights (rows)");
   checkLabels(where, "key tokens", key, cols, "weights (columns)");
+  // Default texts follow the notebook's language (English or the Korean edition), read now, not at load.
+  const lang = checkLang();
   return heatmap(
     {
       z: weights,
       x: key,
       y: query,
-      title: opts.title ?? "Attention",
-      xTitle: "key (attended to)",
-      yTitle: "query (attending)",
+      title: opts.title ?? localize({ en: "Attention", ko: "어텐션" }, lang),
+      xTitle: localize({ en: "key (attended to)", ko: "키(어텐션을 받는 쪽)" }, lang),
+      yTitle: localize({ en: "query (attending)", ko: "쿼리(어텐션하는 쪽)" }, lang),
       colorscale: "Viridis",
       zmin: 0,
       zmax: opts.zmax,
       showValues: opts.showValues ?? rows * cols <= 144,
       squareCells: rows === cols,
-      colorbarTitle: "weight",
+      colorbarTitle: localize({ en: "weight", ko: "가중치" }, lang),
     },
     where,
   );
@@ -172,14 +175,15 @@ export function maskHeatmap(mask: Matrix, opts: MaskHeatmapOptions = {}): Figure
     }),
   );
   if (opts.tokens) checkLabels(where, "tokens", opts.tokens, Math.max(rows, cols), rows === cols ? "the mask" : "the mask's longer side");
+  const lang = checkLang();
   const fig = heatmap(
     {
       z: mask,
       x: opts.tokens?.slice(0, cols),
       y: opts.tokens?.slice(0, rows),
-      title: opts.title ?? "Attention mask",
-      xTitle: "key (may be attended to)",
-      yTitle: "query (attending)",
+      title: opts.title ?? localize({ en: "Attention mask", ko: "어텐션 마스크" }, lang),
+      xTitle: localize({ en: "key (may be attended to)", ko: "키(어텐션을 받을 수 있는 쪽)" }, lang),
+      yTitle: localize({ en: "query (attending)", ko: "쿼리(어텐션하는 쪽)" }, lang),
       colorscale: MASK_COLORS,
       zmin: 0,
       zmax: 1,
@@ -190,7 +194,11 @@ export function maskHeatmap(mask: Matrix, opts: MaskHeatmapOptions = {}): Figure
     },
     where,
   );
-  fig.description = `attention mask ${rows}×${cols}, ${mask.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0)} of ${rows * cols} allowed`;
+  const allowed = mask.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
+  fig.description = localize(
+    { en: `attention mask ${rows}×${cols}, ${allowed} of ${rows * cols} allowed`, ko: `어텐션 마스크 ${rows}×${cols}, ${rows * cols}칸 중 ${allowed}칸 허용` },
+    lang,
+  );
   return fig;
 }
 
@@ -229,20 +237,21 @@ export function confusionMatrixHeatmap(counts: Matrix, labels: ReadonlyArray<str
         return row.map((v) => (total === 0 ? 0 : v / total));
       })
     : counts;
+  const lang = checkLang();
   const fig = heatmap(
     {
       z,
       x: labels,
       y: labels,
-      title: opts.title ?? "Confusion matrix",
-      xTitle: "predicted",
-      yTitle: "true",
+      title: opts.title ?? localize({ en: "Confusion matrix", ko: "혼동 행렬" }, lang),
+      xTitle: localize({ en: "predicted", ko: "예측" }, lang),
+      yTitle: localize({ en: "true", ko: "정답" }, lang),
       colorscale: BLUES,
       zmin: 0,
       showValues: rows <= 30,
       valueFormat: opts.normalize ? ".0%" : "d",
       squareCells: true,
-      colorbarTitle: opts.normalize ? "share of true class" : "count",
+      colorbarTitle: opts.normalize ? localize({ en: "share of true class", ko: "정답 클래스 중 비율" }, lang) : localize({ en: "count", ko: "개수" }, lang),
       height: confusionHeight(rows, labels),
     },
     where,
@@ -251,7 +260,7 @@ export function confusionMatrixHeatmap(counts: Matrix, labels: ReadonlyArray<str
   if (rows > 15) fig.layout.xaxis = { ...fig.layout.xaxis, tickangle: -90 };
   const total = counts.reduce((s, row) => s + row.reduce((a, b) => a + b, 0), 0);
   const correct = counts.reduce((s, row, i) => s + row[i], 0);
-  fig.description = `confusion matrix ${rows}×${cols}, ${correct}/${total} on the diagonal`;
+  fig.description = localize({ en: `confusion matrix ${rows}×${cols}, ${correct}/${total} on the diagonal`, ko: `혼동 행렬 ${rows}×${cols}, 대각선에 ${correct}/${total}` }, lang);
   return fig;
 }
 

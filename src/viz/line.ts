@@ -4,6 +4,7 @@
  */
 import { display, FigureDisplay, type Figure, type Layout, type ScatterTrace } from "./figure";
 import { checkFinite, isList } from "./validate";
+import { localize } from "../check/lang";
 
 export interface LineSeries {
   name: string;
@@ -63,7 +64,7 @@ export interface LiveLineChartOptions {
   /** The series names, in legend order. A point may carry any subset (validation loss is sparse). */
   series: ReadonlyArray<string>;
   title?: string;
-  /** Default "step". */
+  /** Default "step" (단계 in the Korean edition). */
   xTitle?: string;
   yTitle?: string;
   logY?: boolean;
@@ -127,7 +128,8 @@ export class LiveLineChart {
       {
         series: [...this.xs.keys()].map((name) => ({ name, x: this.xs.get(name)!, y: this.ys.get(name)! })),
         title: this.opts.title,
-        xTitle: this.opts.xTitle ?? "step",
+        // The notebook's language, read at each draw (not at load).
+        xTitle: this.opts.xTitle ?? localize({ en: "step", ko: "단계" }),
         yTitle: this.opts.yTitle,
         logY: this.opts.logY,
       },

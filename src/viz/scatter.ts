@@ -5,6 +5,7 @@
 import { display, type Figure, type Layout, type ScatterTrace } from "./figure";
 import { pca } from "./pca";
 import { checkFinite, checkLabels, checkMatrix, plotlyText, type Matrix, isList } from "./validate";
+import { checkLang, localize } from "../check/lang";
 
 export interface ScatterOptions {
   x: ReadonlyArray<number>;
@@ -40,11 +41,12 @@ export function scatterPlot(o: ScatterOptions, where = "scatterPlot"): Figure {
     }
     members.get(g)!.push(i);
   });
+  const ungrouped = localize({ en: "points", ko: "점" });
   const data: ScatterTrace[] = order.map((g) => {
     const idx = members.get(g)!;
     const trace: ScatterTrace = {
       type: "scatter",
-      name: g === "" ? "points" : plotlyText(g),
+      name: g === "" ? ungrouped : plotlyText(g),
       x: idx.map((i) => o.x[i]),
       y: idx.map((i) => o.y[i]),
       mode: showLabels ? "markers+text" : "markers",
@@ -83,20 +85,29 @@ export function embeddingScatter(vectors: Matrix, opts: EmbeddingScatterOptions 
   if (n < 2) throw new Error(`${where}: needs at least 2 vectors, got ${n}`);
   const { projected, explained } = pca(vectors, 2);
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  // Default texts follow the notebook's language (English or the Korean edition), read now, not at load.
+  const lang = checkLang();
+  const axisTitle = (pc: number) => localize({ en: `PC${pc} (${pct(explained[pc - 1])} of variance)`, ko: `PC${pc}(분산의 ${pct(explained[pc - 1])})` }, lang);
   const fig = scatterPlot(
     {
       x: projected.map((p) => p[0]),
       y: projected.map((p) => p[1]),
       labels: opts.labels,
       groups: opts.groups,
-      title: opts.title ?? `Embeddings (${d}-d, PCA)`,
-      xTitle: `PC1 (${pct(explained[0])} of variance)`,
-      yTitle: `PC2 (${pct(explained[1])} of variance)`,
+      title: opts.title ?? localize({ en: `Embeddings (${d}-d, PCA)`, ko: `임베딩(${d}차원, PCA)` }, lang),
+      xTitle: axisTitle(1),
+      yTitle: axisTitle(2),
       showLabels: opts.showLabels,
     },
     where,
   );
-  fig.description = `scatter of ${n} ${d}-d vectors by PCA (PC1 ${pct(explained[0])}, PC2 ${pct(explained[1])})`;
+  fig.description = localize(
+    {
+      en: `scatter of ${n} ${d}-d vectors by PCA (PC1 ${pct(explained[0])}, PC2 ${pct(explained[1])})`,
+      ko: `${d}차원 벡터 ${n}개의 PCA 산점도(PC1 ${pct(explained[0])}, PC2 ${pct(explained[1])})`,
+    },
+    lang,
+  );
   return fig;
 }
 

@@ -5,6 +5,7 @@
  */
 import { display, type Figure, type Layout, type TableTrace } from "./figure";
 import { checkLabels, isList, plotlyText } from "./validate";
+import { checkLang, localize } from "../check/lang";
 
 export interface TokenTableOptions {
   tokens: ReadonlyArray<string>;
@@ -29,7 +30,11 @@ export function tokenTable(o: TokenTableOptions): Figure {
   if (!isList(o.tokens) || o.tokens.length === 0) throw new Error(`${where}: no tokens`);
   const n = o.tokens.length;
   checkLabels(where, "tokens", o.tokens, n, "tokens");
-  const rows: Array<{ name: string; values: ReadonlyArray<string | number> }> = [{ name: "token", values: o.tokens.map(plotlyText) }];
+  // Built-in headers follow the notebook's language (English or the Korean edition), read now, not at load.
+  // input_ids, segment_ids, input_mask are names in code and stay as they are.
+  const lang = checkLang();
+  const position = localize({ en: "position", ko: "위치" }, lang);
+  const rows: Array<{ name: string; values: ReadonlyArray<string | number> }> = [{ name: localize({ en: "token", ko: "토큰" }, lang), values: o.tokens.map(plotlyText) }];
   const numeric = (name: string, values: ReadonlyArray<number> | undefined, check?: (v: number) => string | undefined) => {
     if (values === undefined) return;
     if (values.length !== n) throw new Error(`${where}: ${name} has ${values.length} values but there are ${n} tokens`);
@@ -54,7 +59,7 @@ export function tokenTable(o: TokenTableOptions): Figure {
   if (horizontal) {
     trace = {
       type: "table",
-      header: { values: ["position", ...o.tokens.map((_, i) => String(i))], fill: { color: HEADER_COLOR }, align: "center" },
+      header: { values: [position, ...o.tokens.map((_, i) => String(i))], fill: { color: HEADER_COLOR }, align: "center" },
       cells: {
         values: [rows.map((r) => r.name), ...o.tokens.map((_, i) => rows.map((r) => String(r.values[i])))],
         fill: { color: [rows.map(() => HEADER_COLOR), ...o.tokens.map((_, i) => rows.map(() => colorAt(i)))] },
@@ -66,7 +71,7 @@ export function tokenTable(o: TokenTableOptions): Figure {
   } else {
     trace = {
       type: "table",
-      header: { values: ["position", ...rows.map((r) => r.name)], fill: { color: HEADER_COLOR }, align: "center" },
+      header: { values: [position, ...rows.map((r) => r.name)], fill: { color: HEADER_COLOR }, align: "center" },
       cells: {
         values: [o.tokens.map((_, i) => String(i)), ...rows.map((r) => r.values.map(String))],
         fill: { color: Array.from({ length: rows.length + 1 }, () => o.tokens.map((_, i) => colorAt(i))) },
@@ -77,8 +82,8 @@ export function tokenTable(o: TokenTableOptions): Figure {
   }
   const legend: string[] = [];
   const segments = new Set(o.segmentIds ?? []);
-  for (const s of [...segments].sort()) legend.push(`<span style="color:${SEGMENT_COLORS[s]};font-size:18px">■</span> segment ${s} (${"ABCD"[s]})`);
-  if (o.inputMask?.includes(0)) legend.push(`<span style="color:${PADDING_COLOR};font-size:18px">■</span> padding (mask 0)`);
+  for (const s of [...segments].sort()) legend.push(`<span style="color:${SEGMENT_COLORS[s]};font-size:18px">■</span> ${localize({ en: "segment", ko: "세그먼트" }, lang)} ${s} (${"ABCD"[s]})`);
+  if (o.inputMask?.includes(0)) legend.push(`<span style="color:${PADDING_COLOR};font-size:18px">■</span> ${localize({ en: "padding (mask 0)", ko: "패딩(마스크 0)" }, lang)}`);
   const bodyRows = horizontal ? rows.length : n;
   const height = Math.min(900, 28 * (bodyRows + 1) + (o.title ? 70 : 30) + (legend.length ? 40 : 10));
   const layout: Layout = {
@@ -90,7 +95,8 @@ export function tokenTable(o: TokenTableOptions): Figure {
     layout.annotations = [{ text: legend.join("    "), showarrow: false, xref: "paper", yref: "paper", x: 0, y: 0, yshift: -30, xanchor: "left", font: { size: 13 } }];
   }
   const fig: Figure = { data: [trace], layout };
-  fig.description = `token table, ${n} tokens × ${rows.map((r) => r.name).join(", ")}`;
+  const rowNames = rows.map((r) => r.name).join(", ");
+  fig.description = localize({ en: `token table, ${n} tokens × ${rowNames}`, ko: `토큰 표, 토큰 ${n}개 × ${rowNames}` }, lang);
   return fig;
 }
 
