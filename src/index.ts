@@ -18,4 +18,5 @@ export * from "./hub";
 export * from "./display";
 export * from "./viz";
 export * from "./train";
+export * from "./memory";
 

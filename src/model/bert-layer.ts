@@ -85,6 +85,18 @@ export class BertKerasLayer extends tf.layers.Layer {
   }
 
   /**
+   * One weight by its Hugging Face name (e.g. "pooler.dense.weight"; linear weights are [in, out]), as the variable
+   * the layer computes with. Keras gives the variables unique names (a second layer called "bert_layer" gets
+   * "bert_layer/pooler.dense.weight_1"), so look weights up here rather than by `layer.weights[i].name`.
+   */
+  weight(name: string): tf.Tensor {
+    if (!this.built) throw new Error("BertKerasLayer.weight: the layer is not built yet; apply it to the inputs (or build a model) first");
+    const variable = this.bertWeights.get(name);
+    if (!variable) throw new Error(`BertKerasLayer has no weight "${name}"; its weights are ${[...this.bertWeights.keys()].join(", ")}`);
+    return variable.read();
+  }
+
+  /**
    * Puts the pooler, or any weights whose names start with one of `prefixes`, back to a fresh
    * initialisation, as `BertModel.reinitialize` does (`bertlab finetune` re-initialises the pooler and
    * the top encoder layer: the parts most specialised to MLM/NSP). Call it after the layer is built

@@ -71,6 +71,21 @@ describe("model: BertKerasLayer (tfjs-layers)", () => {
     model.dispose();
   });
 
+  it("weight(name) finds a weight by its HF name, also in a second layer whose Keras names got a suffix", async () => {
+    const first = await BertKerasLayer.fromPretrained(TINY, { name: "bert_layer" });
+    const second = await BertKerasLayer.fromPretrained(TINY, { name: "bert_layer" });
+    const models = [intentModel(first), intentModel(second)];
+    assert.ok(second.weights.some((v) => /_\d+$/.test(v.name)), `expected Keras to rename the second layer's variables: ${second.weights[0].name}`);
+    const reference = await BertModel.fromPretrained(TINY);
+    for (const layer of [first, second]) {
+      assert.ok(maxAbsDiff(layer.weight("pooler.dense.weight"), reference.namedWeights.get("pooler.dense.weight")!.arraySync()) === 0);
+    }
+    assert.throws(() => first.weight("pooler.dense.kernel"), /no weight "pooler\.dense\.kernel"; its weights are embeddings\.word_embeddings\.weight/);
+    assert.throws(() => new BertKerasLayer({ bertConfig: first.bertConfig }).weight("pooler.dense.weight"), /not built yet/);
+    reference.dispose();
+    models.forEach((m) => m.dispose());
+  });
+
   it("fine-tunes with model.fit when trainable, and stays fixed when frozen", async () => {
     for (const trainable of [true, false]) {
       const layer = await BertKerasLayer.fromPretrained(TINY, { trainable });

@@ -1,0 +1,1 @@
+export { HeldValues, type Holdable } from "./held-values";
