@@ -1,6 +1,7 @@
 /**
- * `npm run bench:lessons -- [--json] [--lessons 06] [--no-reference]`: runs lessons in a fresh tslab kernel, the
- * way `npx bertlab run` does, and prints each lesson's wall time against its budget. Goal (issue 14): lesson 06
+ * `npm run bench:lessons -- [--json] [--lessons 06] [--edition en|ko|both] [--no-reference]`: runs lessons in a fresh
+ * tslab kernel, the way `npx bertlab run` does, and prints each lesson's wall time against its budget. Both editions
+ * (notebooks/ and notebooks/ko/, issue #19) have the same budgets; the default runs both. Goal (issue 14): lesson 06
  * trains >= 10 epochs with live output and finishes within 8 minutes on 2 cores; every lesson within its budget.
  *
  * Reference in the same run, for lesson 06: `bertlab finetune --format builtin` with its defaults (the library's
@@ -28,6 +29,7 @@ const BUDGET_MS: Record<string, number> = {
 
 interface LessonRow {
   lesson: string;
+  edition: Edition;
   ok: boolean;
   seconds: number;
   budget_seconds: number;
@@ -59,13 +61,17 @@ function lesson06Training(nb: Notebook): LessonRow["training"] {
   return { epochs: printed(nb, fit, "epochs"), best_epoch: printed(nb, fit, "bestEpoch"), seconds: printed(nb, fit, "seconds"), test_accuracy: printed(nb, test, "testAccuracy") };
 }
 
-async function runLesson(name: string): Promise<LessonRow> {
+type Edition = "en" | "ko";
+const EDITION_FOLDER: Record<Edition, string> = { en: "notebooks", ko: path.join("notebooks", "ko") };
+
+async function runLesson(name: string, edition: Edition): Promise<LessonRow> {
   const budget = BUDGET_MS[name] ?? 5 * 60_000;
   // The per-cell limit only guards against a hang; the bench measures, it does not interrupt.
-  const run = await runNotebook(path.join(ROOT, "notebooks", `${name}.ipynb`), { timeoutMs: 30 * 60_000, env: { BERTLAB_QUIET: "1" } });
+  const run = await runNotebook(path.join(ROOT, EDITION_FOLDER[edition], `${name}.ipynb`), { timeoutMs: 30 * 60_000, env: { BERTLAB_QUIET: "1" } });
   const slowest = [...run.cells].sort((a, b) => b.ms - a.ms)[0] ?? { index: -1, ms: 0 };
   const row: LessonRow = {
     lesson: name,
+    edition,
     ok: run.ok,
     seconds: +(run.ms / 1000).toFixed(1),
     budget_seconds: budget / 1000,
@@ -96,7 +102,7 @@ async function libraryReference(epochs: number | undefined): Promise<{ seconds: 
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, lessons: { type: "string" }, "no-reference": { type: "boolean", default: false }, "reference-epochs": { type: "string" } } });
+  const { values } = parseArgs({ options: { json: { type: "boolean", default: false }, lessons: { type: "string" }, "no-reference": { type: "boolean", default: false }, edition: { type: "string", default: "both" }, "reference-epochs": { type: "string" } } });
   const all = Object.keys(BUDGET_MS);
   const wanted = values.lessons ? values.lessons.split(",").map((x) => x.trim()) : all;
   const names = wanted.map((w) => {
@@ -104,13 +110,18 @@ async function main(): Promise<void> {
     if (!hit) throw new Error(`--lessons: no lesson "${w}" (have ${all.join(", ")})`);
     return hit;
   });
+  const editions: Edition[] = values.edition === "both" ? ["en", "ko"] : values.edition === "en" || values.edition === "ko" ? [values.edition] : [];
+  if (editions.length === 0) throw new Error(`--edition takes en, ko or both, got "${values.edition}"`);
   const load = os.loadavg()[0];
   const rows: LessonRow[] = [];
-  for (const name of names) {
-    const row = await runLesson(name);
-    rows.push(row);
-    if (!values.json) console.error(JSON.stringify(row));
+  for (const edition of editions) {
+    for (const name of names) {
+      const row = await runLesson(name, edition);
+      rows.push(row);
+      if (!values.json) console.error(JSON.stringify(row));
+    }
   }
+  // The library reference is compared with the first edition's lesson 06 (the editions share the code).
   const l06 = rows.find((r) => r.lesson === "06-intent-classifier")?.training;
   let reference: { seconds: number; test_accuracy: number; epochs_run: number; training_time_ratio: number; accuracy_gap: number } | undefined;
   if (l06 && !values["no-reference"]) {
@@ -127,9 +138,9 @@ async function main(): Promise<void> {
   const summary = { bench: "lessons", cores: os.cpus().length, load_average_at_start: +load.toFixed(2), rows, lesson06_reference_finetune: reference, goals, date: new Date().toISOString() };
   if (values.json) console.log(JSON.stringify(summary));
   else {
-    console.log("| lesson | ok | time | budget | slowest cell |");
-    console.log("|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.lesson} | ${r.ok ? "yes" : `no: ${r.error}`} | ${r.seconds} s | ${r.budget_seconds} s | cell ${r.slowest_cell.index}, ${r.slowest_cell.seconds} s |`);
+    console.log("| lesson | edition | ok | time | budget | slowest cell |");
+    console.log("|---|---|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.lesson} | ${r.edition} | ${r.ok ? "yes" : `no: ${r.error}`} | ${r.seconds} s | ${r.budget_seconds} s | cell ${r.slowest_cell.index}, ${r.slowest_cell.seconds} s |`);
     if (l06) console.log(`lesson 06: ${l06.epochs} epochs (best ${l06.best_epoch}) in ${l06.seconds} s, test accuracy ${(100 * l06.test_accuracy).toFixed(1)}%`);
     if (reference) console.log(`bertlab finetune (${reference.epochs_run} epochs): ${reference.seconds} s, test ${(100 * reference.test_accuracy).toFixed(1)}%; time ratio ${reference.training_time_ratio}, gap ${(100 * reference.accuracy_gap).toFixed(1)} points`);
     console.log(JSON.stringify(goals));

@@ -49,7 +49,12 @@ import assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertTokenizer, BertForPreTraining, bertConfig, maskTokens, Random, trainBpe, readCorpus, maskHeatmap, topKBar, barChart, display, localize } from "bertlab";
+import { ready, BertTokenizer, BertForPreTraining, bertConfig, maskTokens, Random, trainBpe, readCorpus, maskHeatmap, topKBar, barChart, display, localize, builtinCorpusDir, HeldValues } from "bertlab";
+// Models that later cells use are kept with hold(name, model): re-running their cell frees the previous run's model
+// (TensorFlow.js frees tensors only when asked; lesson 04 explains the habit).
+const { hold } = new HeldValues();
+// The course folder, found from the library, so that the lesson runs from notebooks/ and notebooks/ko/ alike.
+const courseDir = path.resolve(builtinCorpusDir(), "../..");
 await ready(); // TensorFlow.js picks its backend
 
 // %% [markdown]
@@ -143,11 +148,11 @@ display(maskHeatmap(bidirectionalByHand, { tokens: words, title: localize({ en: 
 // 8,000 조각짜리 어휘 집합(vocabulary)을 학습해요(레슨 03에서처럼).
 
 // %%
-const checkpointDir = process.env.BERTLAB_CHECKPOINT ?? "../models/bertlab-mini";
+const checkpointDir = process.env.BERTLAB_CHECKPOINT ?? path.join(courseDir, "models/bertlab-mini");
 const hasCheckpoint = fs.existsSync(path.join(checkpointDir, "config.json")) && (fs.existsSync(path.join(checkpointDir, "tokenizer.json")) || fs.existsSync(path.join(checkpointDir, "vocab.txt")));
 const tokenizer = hasCheckpoint
   ? await BertTokenizer.fromPretrained(checkpointDir)
-  : BertTokenizer.fromVocab(trainBpe([...readCorpus("../data/corpus/en"), ...readCorpus("../data/corpus/ko")].flat(), { vocabSize: 8000, lowercase: false, endOfWordSuffix: "", continuingSubwordPrefix: "##" }).tokenizer.vocab.tokens as string[], { lowercase: false });
+  : BertTokenizer.fromVocab(trainBpe([...readCorpus(path.join(courseDir, "data/corpus/en")), ...readCorpus(path.join(courseDir, "data/corpus/ko"))].flat(), { vocabSize: 8000, lowercase: false, endOfWordSuffix: "", continuingSubwordPrefix: "##" }).tokenizer.vocab.tokens as string[], { lowercase: false });
 ({ checkpoint: hasCheckpoint ? checkpointDir : "none (untrained model only)", vocabSize: tokenizer.vocabSize })
 
 // %% [markdown]
@@ -211,7 +216,7 @@ assert.deepStrictEqual(maskedByHand, maskedLib);
 // 남는 것은 각각 몇 퍼센트일까요? 라이브러리의 함수로 말뭉치 2,000문장에 대해 세어 봐요.
 
 // %%
-const corpusSentences = readCorpus("../data/corpus/en").flat().slice(0, 1000).concat(readCorpus("../data/corpus/ko").flat().slice(0, 1000));
+const corpusSentences = readCorpus(path.join(courseDir, "data/corpus/en")).flat().slice(0, 1000).concat(readCorpus(path.join(courseDir, "data/corpus/ko")).flat().slice(0, 1000));
 const tally = { mask: 0, random: 0, unchanged: 0, tokens: 0 };
 const tallyRng = new Random(0);
 for (const s of corpusSentences) {
@@ -266,7 +271,7 @@ display(barChart({ labels: ["[MASK]", localize({ en: "random token", ko: "무작
 // 수 있는 단어가 몇 개일까요?)
 
 // %%
-const untrained = await BertForPreTraining.create(bertConfig("tiny", { vocabSize: tokenizer.vocabSize }), { seed: 0 });
+const untrained = hold("untrained", await BertForPreTraining.create(bertConfig("tiny", { vocabSize: tokenizer.vocabSize }), { seed: 0 }));
 function fillMask(model: BertForPreTraining, text: string, k = 5) {
   const enc = tokenizer.encode(text);
   const at = enc.inputIds.indexOf(maskId);
@@ -285,10 +290,11 @@ display(topKBar(untrainedGuess, { title: localize({ en: "Untrained model: I paid
 // %%
 function isNext(model: BertForPreTraining, a: string, b: string): number {
   const enc = tokenizer.encode(a, b);
-  const out = model.forward({ inputIds: [enc.inputIds], segmentIds: [enc.segmentIds], inputMask: [enc.inputMask] });
-  const p = tf.tidy(() => tf.softmax(out.nspLogits)).dataSync()[0]; // index 0 = IsNext
-  tf.dispose([out.mlmLogits, out.nspLogits, out.sequenceOutput, out.pooledOutput]);
-  return p;
+  // tf.tidy frees every tensor made inside it (the model's outputs, the softmax) and keeps the plain number.
+  return tf.tidy(() => {
+    const out = model.forward({ inputIds: [enc.inputIds], segmentIds: [enc.segmentIds], inputMask: [enc.inputMask] });
+    return tf.softmax(out.nspLogits).dataSync()[0]; // index 0 = IsNext
+  });
 }
 const nspPairs: Array<{ a: string; b: string; label: "IsNext" | "NotNext" }> = [
   { a: "I lost my debit card yesterday.", b: "I called the bank to block it.", label: "IsNext" },
@@ -333,7 +339,7 @@ nspPairs.map((p) => ({ label: p.label, pIsNext: +isNext(untrained, p.a, p.b).toF
 // 종류에 맞는 단어가 나올 거라고 기대하세요.
 
 // %%
-const pretrained = hasCheckpoint ? await BertForPreTraining.fromPretrained(checkpointDir) : undefined;
+const pretrained = hasCheckpoint ? hold("pretrained", await BertForPreTraining.fromPretrained(checkpointDir)) : undefined;
 const fillIns = ["Please transfer 100 dollars to my savings [MASK].", "Turn [MASK] the lights in the kitchen.", "The movie was really [MASK].", "정말 [MASK] 봤어요.", "오늘 날씨가 정말 [MASK]."];
 if (pretrained) {
   for (const text of fillIns) display(topKBar(fillMask(pretrained, text), { title: localize({ en: `Pretrained: ${text}`, ko: `사전학습된 모델: ${text}` }), valueTitle: localize({ en: "probability", ko: "확률" }), k: 5 }));
@@ -446,7 +452,7 @@ const pretrainChipHoursBase = 16 * 4 * 24;
 const fineTuneChipHours = 4 * 1;
 const glueMrpcTrain = 3668; // sentence pairs in GLUE MRPC's training set, a typical fine-tuning task
 const fineTuneTokens = 3 * glueMrpcTrain * 128; // 3 epochs at 128 tokens per pair
-const courseCorpusWords = [...readCorpus("../data/corpus/en"), ...readCorpus("../data/corpus/ko")].flat().reduce((n, s) => n + s.split(/\s+/).length, 0);
+const courseCorpusWords = [...readCorpus(path.join(courseDir, "data/corpus/en")), ...readCorpus(path.join(courseDir, "data/corpus/ko"))].flat().reduce((n, s) => n + s.split(/\s+/).length, 0);
 const costs = { pretrainTokens, fineTuneTokens, ratio: Math.round(pretrainTokens / fineTuneTokens), pretrainChipHoursBase, fineTuneChipHours, chipHoursRatio: pretrainChipHoursBase / fineTuneChipHours, courseCorpusWords };
 costs
 

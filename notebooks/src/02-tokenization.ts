@@ -46,7 +46,9 @@
 import assert from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { BasicTokenizer, BertTokenizer, trainBpe, trainWordPiece, maxMatch, readCorpus, barChart, lineChart, tokenTable, display, FigureDisplay, localize } from "bertlab";
+import { BasicTokenizer, BertTokenizer, trainBpe, trainWordPiece, maxMatch, readCorpus, barChart, lineChart, tokenTable, display, FigureDisplay, localize, builtinCorpusDir } from "bertlab";
+// The course folder, found from the library, so that the lesson runs from notebooks/ and notebooks/ko/ alike.
+const courseDir = path.resolve(builtinCorpusDir(), "../..");
 
 // %% [markdown]
 // ## 1. Three ways to cut a sentence
@@ -63,8 +65,8 @@ import { BasicTokenizer, BertTokenizer, trainBpe, trainWordPiece, maxMatch, read
 // 쓰는데, 떼어 둔 부분이 그 "다른 텍스트" 역할을 해요.
 
 // %%
-const enDocs = readCorpus("../data/corpus/en");
-const koDocs = readCorpus("../data/corpus/ko");
+const enDocs = readCorpus(path.join(courseDir, "data/corpus/en"));
+const koDocs = readCorpus(path.join(courseDir, "data/corpus/ko"));
 const split = (docs: string[][]) => ({
   train: docs.filter((_, i) => i % 10 !== 0).flat(),
   heldOut: docs.filter((_, i) => i % 10 === 0).flat(),
@@ -517,7 +519,7 @@ display(lineChart({ title: localize({ en: "Held-out English: WordPiece tokens pe
 
 // %%
 // BERTLAB_VOCAB_DIR, when set, is the only place looked at (set it to an empty folder to see the fallback).
-const vocabDirs = process.env.BERTLAB_VOCAB_DIR !== undefined ? [process.env.BERTLAB_VOCAB_DIR] : [path.resolve("../../shared/fixtures/vocab")];
+const vocabDirs = process.env.BERTLAB_VOCAB_DIR !== undefined ? [process.env.BERTLAB_VOCAB_DIR] : [path.resolve(courseDir, "../shared/fixtures/vocab")];
 const findVocab = (file: string) => vocabDirs.map((d) => path.join(d, file)).find((f) => fs.existsSync(f));
 const mbertFile = findVocab("bert-base-multilingual-cased.txt");
 const ownCased = trainWordPiece([...en.train, ...ko.train], { vocabSize: 8000, lowercase: false }).tokenizer;
@@ -684,7 +686,7 @@ if (uncasedFile && mbertFile) {
 // 늘어날까요?
 
 // %%
-const checkpointTokenizerDir = "../models/bertlab-mini";
+const checkpointTokenizerDir = path.join(courseDir, "models/bertlab-mini");
 const pipelineTok = fs.existsSync(path.join(checkpointTokenizerDir, "tokenizer.json")) || fs.existsSync(path.join(checkpointTokenizerDir, "vocab.txt"))
   ? await BertTokenizer.fromPretrained(checkpointTokenizerDir)
   : ownCasedByFrequency;

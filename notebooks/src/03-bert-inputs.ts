@@ -50,8 +50,14 @@
 // %%
 import assert from "node:assert";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { ready, BertTokenizer, BertKerasLayer, BertModel, BertForPreTraining, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display, localize } from "bertlab";
+import { ready, BertTokenizer, BertKerasLayer, BertModel, BertForPreTraining, bertConfig, additiveAttentionMask, trainBpe, readCorpus, tokenTable, maskHeatmap, heatmap, display, localize, builtinCorpusDir, HeldValues } from "bertlab";
+// Models and tensors that later cells use are kept with hold(name, value): re-running their cell frees what the
+// previous run held (TensorFlow.js frees tensors only when asked; lesson 04 explains the habit).
+const { hold } = new HeldValues();
+// The course folder, found from the library, so that the lesson runs from notebooks/ and notebooks/ko/ alike.
+const courseDir = path.resolve(builtinCorpusDir(), "../..");
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
 // %% [markdown]
@@ -74,10 +80,10 @@ await ready(); // TensorFlow.js picks its backend (importing bertlab chooses not
 // 아래 내용은 어느 토크나이저를 쓰든 똑같이 동작해요.
 
 // %%
-const shippedDir = "../models/bertlab-mini";
-const tokenizer = fs.existsSync(`${shippedDir}/vocab.txt`) || fs.existsSync(`${shippedDir}/tokenizer.json`)
+const shippedDir = path.join(courseDir, "models/bertlab-mini");
+const tokenizer = fs.existsSync(path.join(shippedDir, "vocab.txt")) || fs.existsSync(path.join(shippedDir, "tokenizer.json"))
   ? await BertTokenizer.fromPretrained(shippedDir)
-  : BertTokenizer.fromVocab(trainBpe([...readCorpus("../data/corpus/en"), ...readCorpus("../data/corpus/ko")].flat(), { vocabSize: 8000, lowercase: false, endOfWordSuffix: "", continuingSubwordPrefix: "##" }).tokenizer.vocab.tokens as string[], { lowercase: false });
+  : BertTokenizer.fromVocab(trainBpe([...readCorpus(path.join(courseDir, "data/corpus/en")), ...readCorpus(path.join(courseDir, "data/corpus/ko"))].flat(), { vocabSize: 8000, lowercase: false, endOfWordSuffix: "", continuingSubwordPrefix: "##" }).tokenizer.vocab.tokens as string[], { lowercase: false });
 const special = Object.fromEntries(["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"].map((t) => [t, tokenizer.tokenToId(t)]));
 ({ vocabSize: tokenizer.vocabSize, special })
 
@@ -273,7 +279,7 @@ display(tokenTable({ tokens: row0.tokens, inputIds: row0.inputIds, segmentIds: r
 
 // %%
 const smallConfig = bertConfig("tiny", { vocabSize: tokenizer.vocabSize });
-const smallBert = await BertModel.create(smallConfig, { seed: 0 });
+const smallBert = hold("smallBert", await BertModel.create(smallConfig, { seed: 0 }));
 const unpadded = tokenizer.encode("Hi!");
 const padded = byLongest[0];
 const nReal = unpadded.length;
@@ -333,7 +339,7 @@ const withMask = await realRows(padded.inputIds, padded.inputMask);
 const maskRow = padded.inputMask;
 const keyPaddingMask = maskRow.map((m) => m === 0);
 const additiveByHand = maskRow.map((m) => (m === 1 ? 0 : -10000));
-const additiveLib = additiveAttentionMask(tf.tensor2d([maskRow], [1, maskRow.length], "int32"));
+const additiveLib = tf.tidy(() => additiveAttentionMask(tf.tensor2d([maskRow], [1, maskRow.length], "int32")));
 const additiveLibRow = Array.from(await additiveLib.data());
 additiveLib.dispose();
 assert.deepStrictEqual(additiveLibRow.map((v) => (v === 0 ? 0 : v)), additiveByHand.map((v) => (v === 0 ? 0 : v)));
@@ -426,7 +432,7 @@ const embeddingShapes = Object.fromEntries([...smallBert.namedWeights].filter(([
 const inputWordIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_word_ids" });
 const inputMask = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "input_mask" });
 const segmentIds = tf.input({ shape: [SEQ_LEN], dtype: "int32", name: "segment_ids" });
-const bertLayer = new BertKerasLayer({ bertConfig: smallConfig, name: "bert_layer" });
+const bertLayer = hold("bertLayer", new BertKerasLayer({ bertConfig: smallConfig, name: "bert_layer" }));
 const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask, segmentIds]) as tf.SymbolicTensor[];
 ({ hiddenSize: smallConfig.hiddenSize, pooledOutput: pooledOutput.shape, sequenceOutput: sequenceOutput.shape })
 
@@ -442,8 +448,8 @@ const [pooledOutput, sequenceOutput] = bertLayer.apply([inputWordIds, inputMask,
 
 // %%
 const kerasModel = tf.model({ inputs: [inputWordIds, inputMask, segmentIds], outputs: [pooledOutput, sequenceOutput] });
-const kerasBatch = tokenizer.toTensors([sentenceA, [pairA, pairB]], { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" });
-const [pooledValues, sequenceValues] = kerasModel.predict([kerasBatch.inputWordIds, kerasBatch.inputMask, kerasBatch.segmentIds]) as tf.Tensor[];
+const kerasBatch = hold("kerasBatch", tokenizer.toTensors([sentenceA, [pairA, pairB]], { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" }));
+const [pooledValues, sequenceValues] = hold("kerasOutputs", kerasModel.predict([kerasBatch.inputWordIds, kerasBatch.inputMask, kerasBatch.segmentIds]) as tf.Tensor[]);
 ({ pooled: pooledValues.shape, sequence: sequenceValues.shape, params: kerasModel.countParams() })
 
 // %% [markdown]
@@ -461,25 +467,21 @@ const [pooledValues, sequenceValues] = kerasModel.predict([kerasBatch.inputWordI
 // 이것을 직접 계산해서 비교해요.
 
 // %%
-const layerWeight = (name: string) => {
-  const w = bertLayer.weights.find((v) => v.name.endsWith(name));
-  if (!w) throw new Error(`the BERT layer has no weight ${name}; it has ${bertLayer.weights.map((v) => v.name).join(", ")}`);
-  return w.read();
-};
-const clsVectors = tf.squeeze(tf.slice(sequenceValues, [0, 0, 0], [-1, 1, -1]), [1]);
-const poolerW = layerWeight("pooler.dense.weight");
-const poolerB = layerWeight("pooler.dense.bias");
-const pooledByHand = tf.tanh(tf.add(tf.matMul(clsVectors, poolerW), poolerB));
-const poolerDiff = (await tf.max(tf.abs(tf.sub(pooledByHand, pooledValues))).data())[0];
-const clsVsPooled = (await tf.max(tf.abs(tf.sub(clsVectors, pooledValues))).data())[0];
+// bertLayer.weight(name) is a weight by its Hugging Face name (Keras renames variables: a re-run's layer gets "_1").
+const { poolerDiff, clsVsPooled } = tf.tidy(() => {
+  const clsVectors = tf.squeeze(tf.slice(sequenceValues, [0, 0, 0], [-1, 1, -1]), [1]);
+  const pooledByHand = tf.tanh(tf.add(tf.matMul(clsVectors, bertLayer.weight("pooler.dense.weight")), bertLayer.weight("pooler.dense.bias")));
+  return {
+    poolerDiff: tf.max(tf.abs(tf.sub(pooledByHand, pooledValues))).dataSync()[0],
+    clsVsPooled: tf.max(tf.abs(tf.sub(clsVectors, pooledValues))).dataSync()[0],
+  };
+});
 assert.ok(poolerDiff < 1e-5, `hand-built pooler differs by ${poolerDiff}`);
 ({ handBuiltPoolerVsLibrary: poolerDiff, rawClsVsPooled: clsVsPooled })
 
 // %%
 const pooledRows = (await pooledValues.array()) as number[][];
 display(heatmap({ z: pooledRows.map((r) => r.slice(0, 32)), y: [localize({ en: "sentence A", ko: "문장 A" }), localize({ en: "pair A+B", ko: "쌍 A+B" })], title: localize({ en: "pooled_output, first 32 of the hidden units (random weights)", ko: "pooled_output, 은닉 유닛 중 처음 32개(무작위 가중치)" }), xTitle: localize({ en: "hidden unit", ko: "은닉 유닛" }), showValues: false, height: 260 }));
-tf.dispose([pooledValues, sequenceValues, clsVectors, pooledByHand, kerasBatch.inputWordIds, kerasBatch.inputMask, kerasBatch.segmentIds]);
-smallBert.dispose();
 
 // %% [markdown]
 // ## 8. Contextual embeddings: one word, many vectors
@@ -518,12 +520,12 @@ smallBert.dispose();
 // **예측해 보세요:** 사전학습된 모델에서 코사인 유사도가 가장 높은 `bank` 쌍은 어느 것일까요?
 
 // %%
-const hasCheckpoint = fs.existsSync(`${shippedDir}/config.json`) && fs.existsSync(`${shippedDir}/model.safetensors`);
-const pretrained = hasCheckpoint
+const hasCheckpoint = fs.existsSync(path.join(shippedDir, "config.json")) && fs.existsSync(path.join(shippedDir, "model.safetensors"));
+const pretrained = hold("pretrained", hasCheckpoint
   ? await BertForPreTraining.fromPretrained(shippedDir)
-  : await BertForPreTraining.create(bertConfig("tiny", { vocabSize: tokenizer.vocabSize }), { seed: 2 });
+  : await BertForPreTraining.create(bertConfig("tiny", { vocabSize: tokenizer.vocabSize }), { seed: 2 }));
 // Seed 1, not 0: TensorFlow.js treats a seed of 0 as "no seed", and the first weight would differ from run to run.
-const untrained = await BertForPreTraining.create(pretrained.config, { seed: 1 });
+const untrained = hold("untrained", await BertForPreTraining.create(pretrained.config, { seed: 1 }));
 
 /** The token where `word` starts in `text`: its input word embedding and its last hidden state. */
 function wordVectors(model: BertForPreTraining, text: string, word: string) {
@@ -704,9 +706,6 @@ console.table(nspRows);
 // 있어요. 문장 쌍으로 미세조정(fine-tuning)한 분류기(함의, 바꿔 말하기)도 이 모델에서 출발하니, 쌍은 문자열 하나로
 // 이어 붙이지 말고 `encode(a, b)`처럼 쌍으로 주세요.
 
-// %%
-pretrained.dispose();
-untrained.dispose();
 
 // %% [markdown]
 // ## Summary

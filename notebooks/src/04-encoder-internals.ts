@@ -50,7 +50,7 @@
 // One TensorFlow.js habit runs through the lesson: a tensor keeps its memory until it is disposed (JavaScript's garbage
 // collector does not free it). So the cells compute inside `tf.tidy`, which disposes every tensor made inside it except
 // the one it returns, and keep plain numbers where that is all later cells need. The few tensors that later cells do
-// use are kept with `hold(name, tensor)`, defined in the setup cell: it first disposes the tensor an earlier run of the
+// use are kept with `hold(name, tensor)` (from bertlab's `HeldValues`, made in the setup cell): it first disposes the tensor an earlier run of the
 // cell held under that name, so re-running a cell does not pile up tensors (`tf.memory().numTensors` stays the same).
 
 // %% [markdown] lang=ko
@@ -65,7 +65,7 @@
 // 이 레슨 내내 TensorFlow.js의 습관 하나를 따라요. 텐서는 해제(dispose)할 때까지 메모리를 차지해요(JavaScript의
 // 가비지 컬렉터가 풀어 주지 않아요). 그래서 셀들은 `tf.tidy` 안에서 계산해요. `tf.tidy`는 안에서 만든 텐서를 돌려주는
 // 것 하나만 빼고 모두 해제해요. 뒤의 셀에 값만 필요하면 평범한 숫자로 남겨요. 뒤의 셀이 정말 텐서를 써야 하는 몇 개는
-// 준비 셀에서 정의한 `hold(name, tensor)`로 남겨요. `hold`는 같은 셀을 먼저 실행했을 때 그 이름으로 남겨 둔 텐서를
+// 준비 셀에서 bertlab의 `HeldValues`로 만든 `hold(name, tensor)`로 남겨요. `hold`는 같은 셀을 먼저 실행했을 때 그 이름으로 남겨 둔 텐서를
 // 먼저 해제하므로, 셀을 다시 실행해도 텐서가 쌓이지 않아요(`tf.memory().numTensors`가 그대로예요).
 
 // %%
@@ -73,18 +73,14 @@ import * as tf from "@tensorflow/tfjs";
 import {
   ready, BertModel, BertTokenizer, BertConfig, bertConfig, BERT_PRESETS, bertModelWeightSpecs, shippedModelDir, builtinCorpusDir,
   corpusFiles, trainWordPiece, embeddings, additiveAttentionMask, encoderLayer, layerNorm, gelu,
-  showHeatmap, showMask, showAttention, showHeadView, showModelView, showLineChart,
+  showHeatmap, showMask, showAttention, showHeadView, showModelView, showLineChart, localize, HeldValues,
 } from "bertlab";
 import * as fs from "node:fs";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
-// Tensors that later cells use, by name. Re-running a cell would otherwise leak what its previous run held.
-const held = new Map<string, tf.Tensor>();
-function hold<T extends tf.Tensor>(name: string, tensor: T): T {
-  held.get(name)?.dispose(); // the tensor an earlier run of the cell held under this name
-  held.set(name, tensor);
-  return tensor;
-}
+// Tensors and models that later cells use are kept by name with hold(name, value) (bertlab's HeldValues): re-running
+// a cell first frees what its previous run held under that name, so nothing piles up.
+const { hold } = new HeldValues();
 
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let modelDir: string | undefined = process.env.BERTLAB_MODEL;
@@ -226,10 +222,10 @@ const norms = (t: tf.Tensor): number[] => tf.tidy(() => Array.from(tf.norm(t, "e
 showHeatmap({
   z: [norms(tokenEmb), norms(positionEmb), norms(segmentEmb), norms(summed)],
   x: tokens,
-  y: ["token", "position", "segment", "sum"],
-  title: "L2 norm of each embedding, per token",
-  xTitle: "token",
-  colorbarTitle: "norm",
+  y: [localize({ en: "token", ko: "토큰" }), localize({ en: "position", ko: "위치" }), localize({ en: "segment", ko: "세그먼트" }), localize({ en: "sum", ko: "합" })],
+  title: localize({ en: "L2 norm of each embedding, per token", ko: "토큰별 각 임베딩의 L2 노름" }),
+  xTitle: localize({ en: "token", ko: "토큰" }),
+  colorbarTitle: localize({ en: "norm", ko: "노름" }),
   valueFormat: ".2f",
 });
 
@@ -309,7 +305,7 @@ const scaledStd = tf.tidy(() => tf.moments(scores).variance.sqrt().dataSync()[0]
 
 // %%
 const probsArray = tf.tidy(() => tf.softmax(scores).arraySync()) as number[][][]; // [heads, S, S], as plain numbers
-showAttention(probsArray[0], tokens, { title: "Layer 0, head 0: softmax(QKᵀ/√d), our own computation" });
+showAttention(probsArray[0], tokens, { title: localize({ en: "Layer 0, head 0: softmax(QKᵀ/√d), our own computation", ko: "층 0, 헤드 0: softmax(QKᵀ/√d), 직접 계산한 값" }) });
 
 // %% [markdown]
 // ## 3. Padding and the `input_mask`: the failure first
@@ -392,7 +388,7 @@ tf.tidy(() => {
 // %%
 showMask(
   batch[0].tokens.map(() => mask.slice()),
-  { tokens: batch[0].tokens, title: `What the padded sentence may attend to (input_mask broadcast over ${mask.length} queries)` },
+  { tokens: batch[0].tokens, title: localize({ en: `What the padded sentence may attend to (input_mask broadcast over ${mask.length} queries)`, ko: `패딩한 문장이 어텐션할 수 있는 키(input_mask를 쿼리 ${mask.length}개에 브로드캐스트)` }) },
 );
 
 // %% [markdown]
@@ -479,9 +475,9 @@ showLineChart({
     { name: "GELU", x: xs, y: geluYs },
     { name: "ReLU", x: xs, y: xs.map((v) => Math.max(0, v)) },
   ],
-  title: "GELU versus ReLU",
-  xTitle: "x",
-  yTitle: "activation",
+  title: localize({ en: "GELU versus ReLU", ko: "GELU와 ReLU 비교" }),
+  xTitle: localize({ en: "x", ko: "x" }),
+  yTitle: localize({ en: "activation", ko: "활성화 값" }),
 });
 
 // %% [markdown]
@@ -582,12 +578,12 @@ function attentionsOf(text: string): { tokens: string[]; att: number[][][][] } {
 }
 const korean = attentionsOf("내일 아침 일곱 시에 알람 맞춰 줘");
 console.log(korean.tokens.join(" "));
-showModelView(korean.att, korean.tokens, { title: `Model view: ${config.numHiddenLayers} layers × ${heads} heads (Korean)` });
+showModelView(korean.att, korean.tokens, { title: localize({ en: `Model view: ${config.numHiddenLayers} layers × ${heads} heads (Korean)`, ko: `모델 뷰: 층 ${config.numHiddenLayers}개 × 헤드 ${heads}개(한국어 문장)` }) });
 
 // %%
 const english = attentionsOf("Set an alarm for seven tomorrow morning.");
 console.log(english.tokens.join(" "));
-showHeadView(english.att, english.tokens, { layer: config.numHiddenLayers - 1, title: "Head view, last layer (English)" });
+showHeadView(english.att, english.tokens, { layer: config.numHiddenLayers - 1, title: localize({ en: "Head view, last layer (English)", ko: "헤드 뷰, 마지막 층(영어 문장)" }) });
 
 // %% [markdown]
 // One summary number per head: the average attention each query gives to `[SEP]` and `[CLS]`. Clark et al. (2019,
@@ -604,9 +600,9 @@ const sepIndex = english.tokens.indexOf("[SEP]");
 const specialShare = english.att.map((layer) => layer.map((head) => head.reduce((s, row) => s + row[0] + row[sepIndex], 0) / head.length));
 showHeatmap({
   z: specialShare,
-  x: specialShare[0].map((_, h) => `head ${h}`),
-  y: specialShare.map((_, l) => `layer ${l}`),
-  title: "Share of attention on [CLS] + [SEP] (English sentence)",
+  x: specialShare[0].map((_, h) => localize({ en: `head ${h}`, ko: `헤드 ${h}` })),
+  y: specialShare.map((_, l) => localize({ en: `layer ${l}`, ko: `층 ${l}` })),
+  title: localize({ en: "Share of attention on [CLS] + [SEP] (English sentence)", ko: "[CLS] + [SEP]에 주는 어텐션 비율(영어 문장)" }),
   zmin: 0,
   zmax: 1,
 });
@@ -658,9 +654,9 @@ if (oursTotal !== variablesTotal) throw new Error(`counted ${oursTotal} paramete
 // %%
 showHeatmap({
   z: table.map((row) => PARTS.map((part) => row[part] / row.total)),
-  x: PARTS,
+  x: PARTS.map((part) => localize({ en: part, ko: { embeddings: "임베딩", attention: "어텐션", "feed-forward": "피드포워드", "layer norms": "LayerNorm", pooler: "풀러" }[part] })),
   y: table.map((row) => `${row.preset} (${(row.total / 1e6).toFixed(1)}M)`),
-  title: "Share of parameters per part",
+  title: localize({ en: "Share of parameters per part", ko: "부분별 파라미터 비율" }),
   valueFormat: ".0%",
   zmin: 0,
   zmax: 1,

@@ -63,17 +63,13 @@ import {
   ready, BertTokenizer, BertForPreTraining, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
   readCorpus, tokenizeDocuments, pretrainingVocab, createNspPairs, buildPairInput, maskTokens, Random,
   makePretrainingBatch, batchToTensors, pretrainingLosses, pretrain, evaluatePretraining,
-  showTokenTable, showBarChart, showTopK, liveLineChart,
+  showTokenTable, showBarChart, showTopK, liveLineChart, localize, HeldValues,
 } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
-// Models and tensors that later cells use, by name. Re-running a cell would otherwise leak what its previous run held.
-const held = new Map<string, { dispose(): void }>();
-function hold<T extends { dispose(): void }>(name: string, value: T): T {
-  held.get(name)?.dispose(); // what an earlier run of the cell held under this name
-  held.set(name, value);
-  return value;
-}
+// Tensors and models that later cells use are kept by name with hold(name, value) (bertlab's HeldValues): re-running
+// a cell first frees what its previous run held under that name, so nothing piles up.
+const { hold } = new HeldValues();
 
 // BERTLAB_MODEL=<checkpoint dir> runs the lesson on another checkpoint (HF layout: config.json, model.safetensors, tokenizer.json).
 let shipped: string | undefined = process.env.BERTLAB_MODEL;
@@ -144,7 +140,7 @@ showTokenTable({
   tokens: tokenizer.convertIdsToTokens(myIds),
   inputIds: myIds,
   segmentIds: mySegments,
-  title: `An ${example.isRandomNext ? "NotNext" : "IsNext"} pair: [CLS] A [SEP] B [SEP]`,
+  title: localize({ en: `An ${example.isRandomNext ? "NotNext" : "IsNext"} pair: [CLS] A [SEP] B [SEP]`, ko: `${example.isRandomNext ? "NotNext" : "IsNext"} 쌍: [CLS] A [SEP] B [SEP]` }),
   orientation: "vertical",
 });
 
@@ -229,10 +225,10 @@ for (const p of pairs) {
 }
 const chosen = tally["[MASK]"] + tally.random + tally.unchanged;
 showBarChart({
-  labels: Object.keys(tally),
+  labels: Object.keys(tally).map((k) => localize({ en: k, ko: ({ random: "무작위 토큰", unchanged: "그대로" } as Record<string, string>)[k] })),
   values: Object.values(tally).map((v) => v / chosen),
-  title: `What happened to the ${chosen} chosen positions (${(100 * chosen / candidateTokens).toFixed(1)}% of all tokens)`,
-  valueTitle: "share of chosen positions",
+  title: localize({ en: `What happened to the ${chosen} chosen positions (${(100 * chosen / candidateTokens).toFixed(1)}% of all tokens)`, ko: `골라진 위치 ${chosen}개(전체 토큰의 ${(100 * chosen / candidateTokens).toFixed(1)}%)가 어떻게 바뀌었나` }),
+  valueTitle: localize({ en: "share of chosen positions", ko: "골라진 위치 중 비율" }),
   valueFormat: ".1%",
 });
 
@@ -290,8 +286,8 @@ const perEpoch = [1, 2, 3].map(() => maskTokens(onePair, vocab, dynamicRng).posi
 // masked positions; the NSP loss is the cross-entropy of the IsNext/NotNext classifier on `pooled_output`.
 //
 // We make a fresh (untrained) BERT-tiny (2 layers, hidden 128: d2l's pretraining size) and a batch of 8 pairs.
-// Its weights stay in memory until they are disposed, so the cell keeps the model with `hold("model", ...)` (defined in
-// the setup cell): re-running the cell disposes the previous model instead of leaking it. The batch's tensors and the
+// Its weights stay in memory until they are disposed, so the cell keeps the model with `hold("model", ...)` (bertlab's
+// `HeldValues`, made in the setup cell): re-running the cell disposes the previous model instead of leaking it. The batch's tensors and the
 // model's outputs are disposed as soon as the losses are plain numbers.
 // **Predict:** an untrained model spreads its guess evenly over the vocabulary. What MLM loss does that give?
 // (Hint: the cross-entropy of a uniform guess over V classes is ln V.)
@@ -307,7 +303,7 @@ const perEpoch = [1, 2, 3].map(() => maskTokens(onePair, vocab, dynamicRng).posi
 // (cross-entropy)의 평균이고, NSP 손실은 `pooled_output` 위에 있는 IsNext/NotNext 분류기의 교차 엔트로피예요.
 //
 // 새로 만든 (학습하지 않은) BERT-tiny(2층, 은닉 크기 128: d2l의 사전학습 크기)와 8쌍짜리 배치(batch)를 준비해요.
-// 모델의 가중치는 해제(dispose)할 때까지 메모리에 남아 있어서, 셀은 준비 셀에서 정의한 `hold("model", ...)`로 모델을
+// 모델의 가중치는 해제(dispose)할 때까지 메모리에 남아 있어서, 셀은 준비 셀에서 bertlab의 `HeldValues`로 만든 `hold("model", ...)`로 모델을
 // 남겨 둬요. 그러면 셀을 다시 실행할 때 이전 모델이 새어 나가지 않고 해제돼요. 배치의 텐서와 모델의 출력은 손실이
 // 평범한 숫자가 되자마자 해제해요.
 // **예측해 보세요:** 학습하지 않은 모델은 어휘 집합 전체에 추측을 고르게 나눠요. 그러면 MLM 손실은 얼마가 될까요?
@@ -370,7 +366,7 @@ function topGuesses(m: BertForPreTraining, k = 8): Array<{ label: string; value:
   return ids.map((id, i) => ({ label: tokenizer.idToToken(id) ?? `#${id}`, value: vs[i] }));
 }
 console.log(tokenizer.convertIdsToTokens(probeIds).join(" "));
-showTopK(topGuesses(model), { title: `Untrained model: guesses for "${probeAnswer}"`, highlight: [probeAnswer] });
+showTopK(topGuesses(model), { title: localize({ en: `Untrained model: guesses for "${probeAnswer}"`, ko: `학습하지 않은 모델: "${probeAnswer}" 자리의 추측` }), valueTitle: localize({ en: "probability", ko: "확률" }), highlight: [probeAnswer] });
 
 // %% [markdown]
 // ## 5. A short pretraining run
@@ -389,10 +385,12 @@ showTopK(topGuesses(model), { title: `Untrained model: guesses for "${probeAnswe
 
 // %%
 const STEPS = 60;
-const chart = liveLineChart({ series: ["MLM loss", "NSP loss"], title: "Pretraining BERT-tiny (live)", yTitle: "loss" });
+const mlmSeries = localize({ en: "MLM loss", ko: "MLM 손실" });
+const nspSeries = localize({ en: "NSP loss", ko: "NSP 손실" });
+const chart = liveLineChart({ series: [mlmSeries, nspSeries], title: localize({ en: "Pretraining BERT-tiny (live)", ko: "BERT-tiny 사전학습(실시간)" }), xTitle: localize({ en: "step", ko: "스텝" }), yTitle: localize({ en: "loss", ko: "손실" }) });
 const run = await pretrain(model, tokenized, vocab, {
   steps: STEPS, batchSize: 16, maxSeqLength: 64, learningRate: 1e-3, seed: 0,
-  onStep: (r) => chart.push({ step: r.step, "MLM loss": r.mlmLoss, "NSP loss": r.nspLoss }),
+  onStep: (r) => chart.push({ step: r.step, [mlmSeries]: r.mlmLoss, [nspSeries]: r.nspLoss }),
 });
 chart.finish();
 const firstMlm = run.curves.mlmLoss[0];
@@ -415,7 +413,7 @@ const lastMlm = run.curves.mlmLoss.slice(-10).reduce((a, b) => a + b, 0) / 10;
 // 학습이 끝난 뒤, 같은 마스크 문장을 다시 넣어 봐요.
 
 // %%
-showTopK(topGuesses(model), { title: `After ${run.steps} steps: guesses for "${probeAnswer}"`, highlight: [probeAnswer] });
+showTopK(topGuesses(model), { title: localize({ en: `After ${run.steps} steps: guesses for "${probeAnswer}"`, ko: `${run.steps} 스텝 학습 후: "${probeAnswer}" 자리의 추측` }), valueTitle: localize({ en: "probability", ko: "확률" }), highlight: [probeAnswer] });
 
 // %% [markdown]
 // After a minute the model mostly guesses the most frequent tokens of the corpus, whatever the context: that is the unigram
@@ -440,7 +438,7 @@ showTopK(topGuesses(model), { title: `After ${run.steps} steps: guesses for "${p
 // %%
 if (shipped !== undefined) {
   const trained = await BertForPreTraining.fromPretrained(shipped);
-  showTopK(topGuesses(trained), { title: `The shipped checkpoint: guesses for "${probeAnswer}"`, highlight: [probeAnswer] });
+  showTopK(topGuesses(trained), { title: localize({ en: `The shipped checkpoint: guesses for "${probeAnswer}"`, ko: `함께 제공되는 체크포인트: "${probeAnswer}" 자리의 추측` }), valueTitle: localize({ en: "probability", ko: "확률" }), highlight: [probeAnswer] });
   trained.dispose(); // its guesses are shown: free its weights
 } else {
   console.log("models/bertlab-mini is not in this checkout: run `npm run pretrain` to make it");

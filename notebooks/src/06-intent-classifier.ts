@@ -59,22 +59,13 @@ import * as fs from "node:fs";
 import {
   ready, loadBuiltinIntents, BertKerasLayer, BertTokenizer, bertConfig, shippedModelDir, builtinCorpusDir, corpusFiles, trainWordPiece,
   accuracy, classificationReport, chooseOosThreshold, oosReport, createProgress, linearWarmupDecay, display,
-  showTokenTable, showConfusionMatrix, showBarChart, showTopK, liveLineChart,
+  showTokenTable, showConfusionMatrix, showBarChart, showTopK, liveLineChart, localize, HeldValues,
 } from "bertlab";
 await ready(); // TensorFlow.js picks its backend (importing bertlab chooses nothing)
 
-// Tensors, models and optimizers that later cells use, by name. Re-running a cell would otherwise leak what its previous
-// run held: models and optimizers have their own dispose(); tf.dispose frees tensors, alone or in arrays and objects.
-const held = new Map<string, object>();
-function hold<T extends object>(name: string, value: T): T {
-  const previous = held.get(name); // what an earlier run of the cell held under this name (none on the first run)
-  if (previous !== undefined) {
-    if (previous instanceof tf.LayersModel || previous instanceof tf.Optimizer) previous.dispose();
-    else tf.dispose(previous as tf.TensorContainer); // a tensor, or an object of tensors
-  }
-  held.set(name, value);
-  return value;
-}
+// Tensors and models that later cells use are kept by name with hold(name, value) (bertlab's HeldValues): re-running
+// a cell first frees what its previous run held under that name, so nothing piles up.
+const { hold } = new HeldValues();
 
 const data = loadBuiltinIntents({ includeOos: true });
 const labels = data.labels;
@@ -128,7 +119,7 @@ console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no ship
 // typical Korean request fill, and how many requests are cut off?
 //
 // The encoded splits are tensors that training and evaluation use, so the cell keeps them with `hold(name, ...)`
-// (defined in the first cell): a tensor keeps its memory until it is disposed, and `hold` disposes what an earlier run
+// (bertlab's `HeldValues`, made in the first cell): a tensor keeps its memory until it is disposed, and `hold` disposes what an earlier run
 // of the cell held under the same name, so re-running a cell does not pile up tensors. Values that only need looking
 // at are computed inside `tf.tidy`, which disposes every tensor made inside it, and come out as plain numbers.
 
@@ -139,7 +130,7 @@ console.log(shipped !== undefined ? `pretrained BERT from ${shipped}` : "no ship
 // (토큰이면 1, 패딩(padding)이면 0), 그리고 세그먼트 ID(segment ids, 문장이 하나뿐이므로 모두 0)예요. **예측해 보세요:**
 // 전형적인 한국어 요청은 24개 위치 중 몇 개를 채우고, 잘리는 요청은 몇 개일까요?
 //
-// 인코딩한 분할은 학습과 평가에 쓰는 텐서라서, 셀은 첫 셀에서 정의한 `hold(name, ...)`로 남겨 둬요. 텐서는
+// 인코딩한 분할은 학습과 평가에 쓰는 텐서라서, 셀은 첫 셀에서 bertlab의 `HeldValues`로 만든 `hold(name, ...)`로 남겨 둬요. 텐서는
 // 해제(dispose)할 때까지 메모리를 차지하는데, `hold`는 같은 셀을 먼저 실행했을 때 같은 이름으로 남겨 둔 것을 해제하므로
 // 셀을 다시 실행해도 텐서가 쌓이지 않아요. 들여다보기만 할 값은 `tf.tidy` 안에서 계산해요. `tf.tidy`는 안에서 만든
 // 텐서를 모두 해제하고, 값은 평범한 숫자로 나와요.
@@ -158,7 +149,7 @@ const koExample = data.train.find((e) => e.lang === "ko") ?? data.train[0];
 const koEnc = tokenizer.encode(koExample.text, null, { maxLength: SEQ_LEN, padding: "max_length", truncation: "longest_first" });
 const realTokens = (m: number[]) => m.reduce((a, b) => a + b, 0);
 const filled = tf.tidy(() => trainX.inputMask.sum(1).dataSync() as Int32Array);
-showTokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, inputMask: koEnc.inputMask, title: `${koExample.intent}: ${koExample.text}`, orientation: "vertical" });
+showTokenTable({ tokens: koEnc.tokens, inputIds: koEnc.inputIds, segmentIds: koEnc.segmentIds, inputMask: koEnc.inputMask, title: localize({ en: `${koExample.intent}: ${koExample.text}`, ko: `${koExample.intent}: ${koExample.text}` }), orientation: "vertical" });
 ({ shape: trainX.inputIds.shape, thisExampleFills: realTokens(koEnc.inputMask), meanFilled: +(filled.reduce((a, b) => a + b, 0) / filled.length).toFixed(1), truncated: Array.from(filled).filter((n) => n === SEQ_LEN).length });
 
 // %% [markdown]
@@ -313,8 +304,8 @@ const optimizer = hold("optimizer", new ScheduledAdam(schedule(0), 0.9, 0.999, 1
 model.compile({ optimizer, loss: "sparseCategoricalCrossentropy", metrics: ["accuracy"] });
 
 const bar = createProgress({ label: "fine-tune", total: totalSteps, unit: "batch" });
-const lossChart = liveLineChart({ series: ["loss", "val_loss"], title: "Loss (live)", xTitle: "epoch" });
-const accChart = liveLineChart({ series: ["acc", "val_acc"], title: "Accuracy (live)", xTitle: "epoch" });
+const lossChart = liveLineChart({ series: ["loss", "val_loss"], title: localize({ en: "Loss (live)", ko: "손실(실시간)" }), xTitle: localize({ en: "epoch", ko: "에포크" }) });
+const accChart = liveLineChart({ series: ["acc", "val_acc"], title: localize({ en: "Accuracy (live)", ko: "정확도(실시간)" }), xTitle: localize({ en: "epoch", ko: "에포크" }) });
 let step = 0;
 let best = { epoch: -1, valAccuracy: -Infinity, weights: [] as tf.Tensor[] };
 const started = Date.now();
@@ -385,11 +376,11 @@ const worst = [...report.perClass].sort((a, b) => a.f1 - b.f1).slice(0, 5).map((
 ({ testAccuracy: +report.accuracy.toFixed(4), macroF1: +report.macroF1.toFixed(4), lowestF1: worst });
 
 // %%
-showConfusionMatrix(report.confusion, labels, { title: `Test confusion matrix (accuracy ${(100 * report.accuracy).toFixed(1)}%)` });
+showConfusionMatrix(report.confusion, labels, { title: localize({ en: `Test confusion matrix (accuracy ${(100 * report.accuracy).toFixed(1)}%)`, ko: `테스트 혼동 행렬(정확도 ${(100 * report.accuracy).toFixed(1)}%)` }) });
 
 // %%
 const f1Sorted = [...report.perClass].sort((a, b) => a.f1 - b.f1);
-showBarChart({ labels: f1Sorted.map((c) => c.label), values: f1Sorted.map((c) => c.f1), title: "F1 per intent (test)", valueTitle: "F1", horizontal: true, valueFormat: ".2f" });
+showBarChart({ labels: f1Sorted.map((c) => c.label), values: f1Sorted.map((c) => c.f1), title: localize({ en: "F1 per intent (test)", ko: "의도별 F1(테스트)" }), valueTitle: localize({ en: "F1", ko: "F1" }), horizontal: true, valueFormat: ".2f" });
 
 // %% [markdown]
 // ## 7b. Did pretraining help?
@@ -427,13 +418,13 @@ if (fs.existsSync(benchFile)) {
     return row === undefined ? NaN : row[`test_accuracy_${lang}`];
   };
   const series = [
-    { name: "n-gram baseline (characters)", y: groups.map((g) => bench.baselines?.[g.split]?.characters[`test_accuracy_${g.lang}`] ?? NaN), color: "#9e9e9e" },
-    { name: "same BERT from scratch", y: groups.map((g) => value(g.split, g.lang, "scratch")), color: "#e39c37" },
-    { name: "shipped checkpoint", y: groups.map((g) => value(g.split, g.lang, "pretrained")), color: "#3b6fb6" },
+    { name: localize({ en: "n-gram baseline (characters)", ko: "n-gram 기준 모델(문자 단위)" }), y: groups.map((g) => bench.baselines?.[g.split]?.characters[`test_accuracy_${g.lang}`] ?? NaN), color: "#9e9e9e" },
+    { name: localize({ en: "same BERT from scratch", ko: "같은 BERT, 처음부터 학습" }), y: groups.map((g) => value(g.split, g.lang, "scratch")), color: "#e39c37" },
+    { name: localize({ en: "shipped checkpoint", ko: "함께 제공되는 체크포인트" }), y: groups.map((g) => value(g.split, g.lang, "pretrained")), color: "#3b6fb6" },
   ];
   display({
     data: series.map((s) => ({ type: "bar" as const, name: s.name, x, y: s.y, marker: { color: s.color }, texttemplate: "%{y:.0%}", textposition: "outside" as const })),
-    layout: { title: { text: `Test accuracy per language (npm run bench:finetune, ${bench.date.slice(0, 10)})` }, barmode: "group", yaxis: { title: { text: "test accuracy" }, tickformat: ".0%", range: [0, 1.05] }, height: 420 },
+    layout: { title: { text: localize({ en: `Test accuracy per language (npm run bench:finetune, ${bench.date.slice(0, 10)})`, ko: `언어별 테스트 정확도(npm run bench:finetune, ${bench.date.slice(0, 10)})` }) }, barmode: "group", yaxis: { title: { text: localize({ en: "test accuracy", ko: "테스트 정확도" }) }, tickformat: ".0%", range: [0, 1.05] }, height: 420 },
   });
   ({ model: bench.model, rows: bench.rows.map((r) => `${r.split}/${r.start}: en ${(100 * r.test_accuracy_en).toFixed(1)}%, ko ${(100 * r.test_accuracy_ko).toFixed(1)}%`) });
 } else {
@@ -470,7 +461,7 @@ const mineProbs = tf.tidy(() => {
 });
 mine.forEach((text, i) => {
   const items = mineProbs[i].map((p, c) => ({ label: labels[c], value: p }));
-  showTopK(items, { k: 3, title: text });
+  showTopK(items, { k: 3, title: localize({ en: text, ko: text }), valueTitle: localize({ en: "probability", ko: "확률" }) });
 });
 
 // %% [markdown]

@@ -52,6 +52,7 @@ const TOOLS: Array<[string, RegExp]> = [
   ["it", /(^|[^.\w])it\s*\(/m],
   ["check", /\bcheck\s*\(/],
   ["referenceLibrary", /\breferenceLibrary\s*\(/],
+  ["localize", /\blocalize\s*\(/],
 ];
 
 describe("exercises: test cells own their tools", () => {

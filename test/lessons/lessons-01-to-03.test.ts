@@ -20,6 +20,7 @@ import { BertForPreTraining, bertConfig } from "../../src/model";
 import { readCorpus } from "../../src/train/corpus";
 import { grade } from "../../grader/src/grade";
 import { staleFiles } from "../../scripts/build-notebooks";
+import { firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
 
 const ROOT = path.resolve(__dirname, "../..");
 // A hang guard, not a speed goal: each lesson's time against its budget is `npm run bench:lessons`.
@@ -113,15 +114,35 @@ describe("lessons 01-03: sources", () => {
   });
 });
 
-for (const lesson of present) {
-  describe(`lesson ${lesson.name}`, function () {
+// Both editions run in full: the code cells are shared, but each runs from its own folder (notebooks/, notebooks/ko/),
+// so a path written relative to one of them breaks the other (issue #19).
+// The English run also re-runs the main cells (every code cell but the import cell) to check that re-running a cell
+// does not grow tf.memory().numTensors (issue #18); the code is shared, so one edition's re-run covers both.
+const EDITIONS = [
+  { folder: "notebooks", objectives: /After this lesson you can/, summary: /## Summary/, rerun: true },
+  { folder: "notebooks/ko", objectives: /학습 목표/, summary: /## 요약/, rerun: false },
+];
+/** The cell not re-run by the numTensors check: the imports (re-importing would redeclare the names). */
+const SETUP_CELLS = [/^import assert from "node:assert";/m];
+
+for (const edition of EDITIONS) for (const lesson of present) {
+  describe(`lesson ${edition.folder}/${lesson.name}`, function () {
     this.timeout(3 * LESSON_BUDGET_MS);
     let nb: Notebook;
     let run: NotebookRun;
+    let rerun: TensorRerun | undefined;
 
     before(async function () {
-      nb = await readNotebook(path.join(ROOT, "notebooks", lesson.name));
-      run = await runNotebook(path.join(ROOT, "notebooks", lesson.name), { timeoutMs: 2 * 60_000, env: { BERTLAB_QUIET: "1" } });
+      const file = path.join(ROOT, edition.folder, lesson.name);
+      nb = await readNotebook(file);
+      if (!edition.rerun) {
+        run = await runNotebook(file, { timeoutMs: 2 * 60_000, env: { BERTLAB_QUIET: "1" } });
+        return;
+      }
+      const plan = withRerun(nb, SETUP_CELLS);
+      const whole = await runNotebook(plan.notebook, { cwd: path.dirname(file), timeoutMs: 2 * 60_000, env: { BERTLAB_QUIET: "1" } });
+      run = firstPass(whole, plan);
+      rerun = tensorRerun(whole, plan);
     });
 
     it("runs top to bottom with no error", () => {
@@ -143,11 +164,24 @@ for (const lesson of present) {
       }
     });
 
+    if (edition.rerun) {
+      it("re-running its main cells does not grow tf.memory().numTensors", function () {
+        assert.ok(run.ok, "the lesson failed its first run (see above), so its re-run was not measured");
+        assert.ok(rerun, "no re-run was measured");
+        assert.equal(rerun.failure, undefined, rerun.failure);
+        assert.ok(
+          rerun.second <= rerun.first,
+          `numTensors was ${rerun.first} after the first run and ${rerun.second} after re-running the main cells. Cells that grew:\n  ${rerun.grew.join("\n  ")}\n` +
+            "Compute inside tf.tidy and keep plain numbers, or keep what later cells need with hold(name, value) (HeldValues).",
+        );
+      });
+    }
+
     it("opens with objectives and ends with a summary and an exercises pointer", () => {
       const first = cellSource(nb.cells[0]);
       const last = cellSource(nb.cells[nb.cells.length - 1]);
-      assert.match(first, /After this lesson you can/);
-      assert.match(last, /## Summary/);
+      assert.match(first, edition.objectives);
+      assert.match(last, edition.summary);
       assert.match(last, /exercises\//);
     });
   });

@@ -10,7 +10,7 @@
  * Lessons not written yet are skipped by name, so the suite grows with the course.
  */
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cellSource, readNotebook, type Notebook } from "../../src/notebook";
 import { runNotebook, type NotebookRun } from "../../src/runner";
@@ -73,6 +73,20 @@ function failureReport(run: NotebookRun): string {
     .map((c) => `cell ${c.index} ${c.status}:\n${cellSource(run.notebook.cells[c.index]).slice(0, 300)}\n--- error ---\n${run.errors[c.index] ?? ""}`)
     .join("\n\n");
 }
+
+describe("lessons 04-06: sources", () => {
+  it("gives every figure title and axis title in both editions (localize, issue #19)", () => {
+    const option = /\b(title|xTitle|yTitle|labelTitle|valueTitle|colorbarTitle):(?!\s*(localize\(|\{\s*text:\s*localize\())/g;
+    const bare: string[] = [];
+    for (const file of ["04-encoder-internals.ts", "05-pretraining.ts", "06-intent-classifier.ts"]) {
+      readFileSync(path.join(ROOT, "notebooks/src", file), "utf8").split("\n").forEach((line, i) => {
+        if (line.trimStart().startsWith("//")) return; // markdown and comments
+        for (const m of line.matchAll(option)) bare.push(`notebooks/src/${file}:${i + 1}: ${m[1]}: ${line.slice(m.index! + m[0].length, m.index! + m[0].length + 60).trim()}`);
+      });
+    }
+    assert.deepEqual(bare, [], 'wrap these texts in localize({ en: "…", ko: "…" }) so the Korean edition shows them in Korean');
+  });
+});
 
 for (const lesson of LESSONS) {
   const lessonFile = path.join(ROOT, "notebooks", `${lesson.name}.ipynb`);
@@ -138,6 +152,22 @@ for (const lesson of LESSONS) {
     });
   });
   // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons-01-to-03.test.ts.
+}
+
+// The Korean edition shares every code cell but runs from notebooks/ko/, so a path written relative to one folder
+// breaks the other (issue #19): each Korean lesson runs in full once (its numTensors re-run is the English one's).
+for (const lesson of LESSONS) {
+  const lessonFile = path.join(ROOT, "notebooks", "ko", `${lesson.name}.ipynb`);
+  describe(`lesson notebooks/ko/${lesson.name} (Korean edition)`, function () {
+    it(`runs in a tslab kernel from notebooks/ko/ and shows >= ${lesson.minFigures} figures`, async function () {
+      assert.ok(existsSync(lessonFile), `${path.relative(ROOT, lessonFile)} is missing: run npm run notebooks:build`);
+      this.timeout(3 * lesson.budgetMs);
+      const run = await runNotebook(lessonFile, { cwd: path.dirname(lessonFile), timeoutMs: 2 * lesson.budgetMs, env: { BERTLAB_QUIET: "1" } });
+      assert.ok(run.ok, `notebooks/ko/${lesson.name} failed:\n${failureReport(run)}`);
+      const figures = plotlyBundles(run.notebook);
+      assert.ok(figures >= lesson.minFigures, `emitted ${figures} plotly bundles, expected at least ${lesson.minFigures}`);
+    });
+  });
 }
 
 describe("lesson 04-encoder-internals: its checks can fail", function () {

@@ -203,7 +203,7 @@ function wholeWordMask(tokens: string[], replacements: string[], rng: Random): {
 
 // %% test id=q2 points=3
 import assert from "node:assert";
-import { describe, it, check, referenceLibrary } from "bertlab/check";
+import { describe, it, check, referenceLibrary, localize } from "bertlab/check";
 import { Random } from "bertlab";
 
 // bertlab's maskTokens has a wholeWord option: the answer must be the student's own loop, not a call to it.
@@ -223,10 +223,10 @@ describe("q2", () => {
   it("never splits a word and never exceeds the budget", () => {
     for (let seed = 0; seed < 50; seed++) {
       const got = wholeWordMask(q2Sentence, q2Replacements, new Random(seed));
-      assert.ok(got.positions.length >= 1 && got.positions.length <= 3, `seed ${seed}: ${got.positions.length} positions for a budget of 3`);
+      assert.ok(got.positions.length >= 1 && got.positions.length <= 3, localize({ en: `seed ${seed}: ${got.positions.length} positions for a budget of 3`, ko: `시드 ${seed}: 예산은 3인데 위치를 ${got.positions.length}개 골랐어요` }));
       for (const word of [[2, 3, 4], [5, 6], [17, 18]]) {
         const taken = word.filter((p) => got.positions.includes(p)).length;
-        assert.ok(taken === 0 || taken === word.length, `seed ${seed}: positions [${got.positions}] take part of the word at [${word}]`);
+        assert.ok(taken === 0 || taken === word.length, localize({ en: `seed ${seed}: positions [${got.positions}] take part of the word at [${word}]`, ko: `시드 ${seed}: 고른 위치 [${got.positions}]에 [${word}] 단어의 일부만 들어 있어요` }));
       }
     }
   }, {
@@ -267,7 +267,7 @@ describe("q2", () => {
     for (let seed = 0; seed < 300; seed++) {
       const r = new Random(1000 + seed);
       const tokens = ["[CLS]", ...Array.from({ length: 3 + (seed % 30) }, () => pieces[r.int(pieces.length)]), "[SEP]", ...(seed % 3 === 0 ? ["[PAD]", "[PAD]"] : [])];
-      assert.deepStrictEqual(wholeWordMask(tokens, q2Replacements, new Random(seed)), reference(tokens, q2Replacements, new Random(seed)), `seed ${seed}`);
+      assert.deepStrictEqual(wholeWordMask(tokens, q2Replacements, new Random(seed)), reference(tokens, q2Replacements, new Random(seed)), localize({ en: `seed ${seed}`, ko: `시드 ${seed}` }));
     }
   });
   it("a ## piece right after [CLS] starts a word of its own", () => {

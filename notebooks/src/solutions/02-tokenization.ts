@@ -239,7 +239,7 @@ function piecesWithOffsets(word: string, vocab: Set<string>): Array<{ piece: str
 
 // %% test id=q2 points=3
 import assert from "node:assert";
-import { describe, it, check, referenceLibrary } from "bertlab/check";
+import { describe, it, check, referenceLibrary, localize } from "bertlab/check";
 
 // bertlab for the tests; your function must not call maxMatch itself.
 const lib = referenceLibrary("q2", { without: ["maxMatch"] });
@@ -278,9 +278,9 @@ describe("q2", () => {
     const asSet = new Set(vocab.tokens.filter((t): t is string => typeof t === "string"));
     for (const w of ["playing", "unaffable", "label", "labels", "hugs", "한국어", "국어한", "😀", "zebra", "p", "ppp", "a".repeat(101)]) {
       const got = piecesWithOffsets(w, asSet);
-      assert.deepStrictEqual(got.map((p) => p.piece), lib.maxMatch(w, vocab), `word ${w.length > 20 ? `of ${w.length} characters` : w}`);
+      assert.deepStrictEqual(got.map((p) => p.piece), lib.maxMatch(w, vocab), localize({ en: `word ${w.length > 20 ? `of ${w.length} characters` : w}`, ko: `${w.length > 20 ? `${w.length}글자짜리 단어` : `단어 ${w}`}` }));
       const chars = [...w];
-      for (const p of got) if (p.piece !== "[UNK]") assert.strictEqual(p.piece.replace(/^##/, ""), chars.slice(p.start, p.end).join(""), `offsets of ${p.piece} in ${w}`);
+      for (const p of got) if (p.piece !== "[UNK]") assert.strictEqual(p.piece.replace(/^##/, ""), chars.slice(p.start, p.end).join(""), localize({ en: `offsets of ${p.piece} in ${w}`, ko: `${w} 안에서 ${p.piece}의 오프셋(offset)` }));
     }
   });
   it("a word of more than 100 characters is [UNK] even when it could be split", () => {

@@ -83,7 +83,7 @@ function packRobertaPair(tokensA: string[], tokensB: string[], maxLength: number
 
 // %% test id=q1 points=3
 import assert from "node:assert";
-import { describe, it, check } from "bertlab/check";
+import { describe, it, check, localize } from "bertlab/check";
 
 describe("q1", () => {
   it("packs and pads a short pair to 12", () => {
@@ -110,8 +110,8 @@ describe("q1", () => {
     } catch (e) {
       message = e instanceof Error ? e.message : String(e);
     }
-    assert.ok(message !== undefined, "packRobertaPair returned for maxLength 8, but A needs 10 positions: it should throw");
-    assert.ok(/\b10\b/.test(message) && /\b8\b/.test(message), `the error says "${message}"; it should name the 10 positions A needs and the maxLength 8`);
+    assert.ok(message !== undefined, localize({ en: "packRobertaPair returned for maxLength 8, but A needs 10 positions: it should throw", ko: "maxLength 8인데도 packRobertaPair가 값을 돌려줬어요. A에는 위치 10개가 필요하니 예외를 던져야 해요" }));
+    assert.ok(/\b10\b/.test(message) && /\b8\b/.test(message), localize({ en: `the error says "${message}"; it should name the 10 positions A needs and the maxLength 8`, ko: `오류 메시지: "${message}". A에 필요한 위치 10개와 maxLength 8을 모두 밝혀야 해요` }));
   }, {
     en: "throw new Error(...) with a message that contains the 10 positions A needs and the maxLength 8",
     ko: "A에 필요한 위치 10개와 maxLength 8이 모두 들어간 메시지로 throw new Error(...)를 하세요",

@@ -86,7 +86,7 @@ function maskedAttention(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyPadd
 // %% test id=q1 points=3
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
-import { describe, it, check, closeTo, referenceLibrary } from "bertlab/check";
+import { describe, it, check, closeTo, referenceLibrary, localize } from "bertlab/check";
 
 const lib = referenceLibrary("q1", { without: ["scaledDotProductAttention"] });
 const randn = (shape: number[], seed: number): tf.Tensor => tf.randomNormal(shape, 0, 1, "float32", seed);
@@ -99,13 +99,13 @@ describe("q1", () => {
   const none = [false, false, false, false, false];
   it("returns probs of shape [heads, S, S] and context of shape [heads, S, d]", () => {
     const out = maskedAttention(q, k, v, none, false);
-    assert.deepStrictEqual(out.probs.shape, [heads, S, S], "probs has the wrong shape: one row of S weights per query and head");
-    assert.deepStrictEqual(out.context.shape, [heads, S, d], "context has the wrong shape: probs · v");
+    assert.deepStrictEqual(out.probs.shape, [heads, S, S], localize({ en: "probs has the wrong shape: one row of S weights per query and head", ko: "probs의 모양(shape)이 틀렸어요. 헤드와 쿼리마다 가중치 S개로 된 행이 하나씩 있어야 해요" }));
+    assert.deepStrictEqual(out.context.shape, [heads, S, d], localize({ en: "context has the wrong shape: probs · v", ko: "context의 모양(shape)이 틀렸어요. probs · v의 모양이어야 해요" }));
   });
   it("true in keyPaddingMask means ignore", () => {
     const probs = maskedAttention(q, k, v, [false, false, false, true, true], false).probs.arraySync() as number[][][];
     const onIgnored = Math.max(...probs.flatMap((head) => head.map((row) => row[3] + row[4])));
-    assert.ok(onIgnored < 1e-6, `up to ${onIgnored.toFixed(4)} of a row's weight falls on keys 3 and 4, which are marked true: in PyTorch's polarity true means "ignore", the opposite of BERT's input_mask`);
+    assert.ok(onIgnored < 1e-6, localize({ en: `up to ${onIgnored.toFixed(4)} of a row's weight falls on keys 3 and 4, which are marked true: in PyTorch's polarity true means "ignore", the opposite of BERT's input_mask`, ko: `한 행의 가중치가 true로 표시된 키 3과 4에 최대 ${onIgnored.toFixed(4)}만큼 실려요. PyTorch의 극성(polarity)에서 true는 "무시"라는 뜻으로, BERT의 input_mask와 반대예요` }));
   });
   it("matches softmax(q·kᵀ/√d) when nothing is masked", () => {
     const got = maskedAttention(q, k, v, none, false).probs;
@@ -113,13 +113,13 @@ describe("q1", () => {
     const rows = got.arraySync() as number[][][];
     const uniform = rows.every((head) => head.every((row) => row.every((p) => Math.abs(p - 1 / S) < 1e-6)));
     closeTo(values(got), values(expected), { atol: 1e-5 }, uniform
-      ? "every row is uniform (1/S each): every key was blocked; with all-false keyPaddingMask and causal = false nothing should be"
-      : "did you scale the scores by 1/√d, with d = q.shape[2], before the softmax over the last axis?");
+      ? { en: "every row is uniform (1/S each): every key was blocked; with all-false keyPaddingMask and causal = false nothing should be", ko: "모든 행이 균등해요(각각 1/S): 모든 키가 막혔어요. keyPaddingMask가 모두 false이고 causal = false이면 아무것도 막히면 안 돼요" }
+      : { en: "did you scale the scores by 1/√d, with d = q.shape[2], before the softmax over the last axis?", ko: "마지막 축의 소프트맥스 전에 점수를 1/√d(d = q.shape[2])로 나눴나요?" });
   });
   it("causal = true puts no weight on later keys", () => {
     const probs = maskedAttention(q, k, v, none, true).probs.arraySync() as number[][][];
     const future = Math.max(...probs.flatMap((head) => head.map((row, i) => row.slice(i + 1).reduce((a, b) => a + b, 0))));
-    assert.ok(future < 1e-6, `up to ${future.toFixed(4)} of a row's weight falls on keys after the query: block key j for query i when j > i`);
+    assert.ok(future < 1e-6, localize({ en: `up to ${future.toFixed(4)} of a row's weight falls on keys after the query: block key j for query i when j > i`, ko: `한 행의 가중치가 쿼리보다 뒤에 있는 키에 최대 ${future.toFixed(4)}만큼 실려요. j > i이면 쿼리 i에 대해 키 j를 막으세요` }));
   });
   // BEGIN HIDDEN TESTS
   const reference = (ignore: boolean[], causal: boolean) => {
@@ -199,12 +199,12 @@ describe("q2", () => {
     const out = splitInterleaved(x, 4);
     assert.deepStrictEqual(out.shape, [4, 3, 2]);
     const row = (out.arraySync() as number[][][])[1][2];
-    closeTo(row, [17, 21], {}, `out[1][2] should be x[2][1] and x[2][5] = [17, 21]; got [${row}]. Reshape to [S, d, heads], then move the heads axis first`);
+    closeTo(row, [17, 21], {}, { en: `out[1][2] should be x[2][1] and x[2][5] = [17, 21]; got [${row}]. Reshape to [S, d, heads], then move the heads axis first`, ko: `out[1][2]는 x[2][1]과 x[2][5], 곧 [17, 21]이어야 해요. 지금은 [${row}]예요. [S, d, heads]로 바꾼 다음 헤드 축을 맨 앞으로 옮기세요` });
   });
   it("mergeInterleaved puts every value back in its column", () => {
     const y = tf.tensor3d(Array.from({ length: 2 * 2 * 3 }, (_, i) => i), [2, 2, 3]); // 2 heads, 2 tokens, d = 3
     const got = Array.from(mergeInterleaved(y).dataSync());
-    closeTo(got, [0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11], { atol: 0 }, `token 0 should read head 0 and head 1 alternately: [0, 6, 1, 7, 2, 8]; got [${got.slice(0, 6)}]`);
+    closeTo(got, [0, 6, 1, 7, 2, 8, 3, 9, 4, 10, 5, 11], { atol: 0 }, { en: `token 0 should read head 0 and head 1 alternately: [0, 6, 1, 7, 2, 8]; got [${got.slice(0, 6)}]`, ko: `토큰 0은 헤드 0과 헤드 1을 번갈아 읽어야 해요: [0, 6, 1, 7, 2, 8]. 지금은 [${got.slice(0, 6)}]예요` });
   });
   // BEGIN HIDDEN TESTS
   it("every entry: out[h][s][j] = x[s][j·heads + h]", () => {
@@ -266,12 +266,12 @@ describe("q3", () => {
   it("normalises [1, 2, 3] by its root mean square", () => {
     const out = Array.from(rmsNorm(tf.tensor2d([[1, 2, 3]]), tf.ones([3]), 1e-12).dataSync());
     const rms = Math.sqrt(14 / 3);
-    closeTo(out, [1 / rms, 2 / rms, 3 / rms], { atol: 1e-5 }, "the root mean square of [1, 2, 3] is √(14/3); do not subtract the mean");
+    closeTo(out, [1 / rms, 2 / rms, 3 / rms], { atol: 1e-5 }, { en: "the root mean square of [1, 2, 3] is √(14/3); do not subtract the mean", ko: "[1, 2, 3]의 제곱평균제곱근은 √(14/3)이에요. 평균은 빼지 마세요" });
   });
   it("applies gamma per feature and keeps the shape", () => {
     const out = rmsNorm(tf.tensor3d([[[3, 4]], [[0, 2]]]), tf.tensor1d([2, 10]), 1e-12);
     assert.deepStrictEqual(out.shape, [2, 1, 2]);
-    closeTo(Array.from(out.dataSync()), [2 * 3 / Math.sqrt(12.5), 10 * 4 / Math.sqrt(12.5), 0, 10 * Math.SQRT2], { atol: 1e-4 }, "normalise along the last axis only (tf.mean(..., -1, true))");
+    closeTo(Array.from(out.dataSync()), [2 * 3 / Math.sqrt(12.5), 10 * 4 / Math.sqrt(12.5), 0, 10 * Math.SQRT2], { atol: 1e-4 }, { en: "normalise along the last axis only (tf.mean(..., -1, true))", ko: "마지막 축으로만 정규화하세요(tf.mean(..., -1, true))" });
   });
   // BEGIN HIDDEN TESTS
   it("equals LayerNorm for vectors of mean 0", () => {

@@ -157,7 +157,7 @@ function truncatePair(tokensA: string[], tokensB: string[], maxNumTokens: number
 
 // %% test id=q2 points=2
 import assert from "node:assert";
-import { describe, it, check, referenceLibrary } from "bertlab/check";
+import { describe, it, check, referenceLibrary, localize } from "bertlab/check";
 import { Random } from "bertlab";
 
 const lib = referenceLibrary("q2", { without: ["truncatePair"] });
@@ -167,7 +167,7 @@ describe("q2", () => {
   it("the lengths do not depend on the draws: 8 + 5 into 9 gives 5 + 4", () => {
     for (let seed = 0; seed < 20; seed++) {
       const { a, b } = truncatePair(q2A, q2B, 9, new Random(seed));
-      assert.deepStrictEqual([a.length, b.length], [5, 4], `seed ${seed}`);
+      assert.deepStrictEqual([a.length, b.length], [5, 4], localize({ en: `seed ${seed}`, ko: `시드 ${seed}` }));
     }
   }, {
     en: "always shorten the longer list (B on a tie): 8/5 → 7/5 → 6/5 → 5/5 → 5/4",
@@ -176,7 +176,7 @@ describe("q2", () => {
   it("keeps a contiguous piece of each text", () => {
     const { a } = truncatePair(q2A, q2B, 9, new Random(3));
     const start = q2A.indexOf(a[0]);
-    assert.deepStrictEqual(a, q2A.slice(start, start + a.length), `[${a}] is not a contiguous piece of A`);
+    assert.deepStrictEqual(a, q2A.slice(start, start + a.length), localize({ en: `[${a}] is not a contiguous piece of A`, ko: `A에서 연속된 한 조각이 아니에요: [${a}]` }));
   }, {
     en: "remove only from the front (r < 0.5) or the back, never from the middle",
     ko: "앞(r < 0.5)이나 뒤에서만 지우고, 가운데에서는 절대 지우지 마세요",
@@ -191,7 +191,7 @@ describe("q2", () => {
   it("follows the draw order exactly over 200 seeds", () => {
     for (let seed = 0; seed < 200; seed++) {
       const max = 3 + (seed % 9);
-      assert.deepStrictEqual(truncatePair(q2A, q2B, max, new Random(seed)), reference(q2A, q2B, max, new Random(seed)), `seed ${seed}, max ${max}`);
+      assert.deepStrictEqual(truncatePair(q2A, q2B, max, new Random(seed)), reference(q2A, q2B, max, new Random(seed)), localize({ en: `seed ${seed}, max ${max}`, ko: `시드 ${seed}, max ${max}` }));
     }
   });
   it("cuts from both ends over many seeds", () => {
@@ -202,7 +202,7 @@ describe("q2", () => {
       if (a[0] !== "the") front++;
       if (a[a.length - 1] !== ".") back++;
     }
-    assert.ok(front > 30 && back > 30, `front ${front}, back ${back}`);
+    assert.ok(front > 30 && back > 30, localize({ en: `front ${front}, back ${back}`, ko: `앞쪽 ${front}번, 뒤쪽 ${back}번` }));
   });
   it("nothing to do: copies, untouched inputs", () => {
     const a = q2A.slice();

@@ -88,7 +88,7 @@ function applyDropout(pooledOutput: tf.SymbolicTensor): tf.SymbolicTensor {
 // The test cell binds its own tools: a solution cell could redeclare names from earlier cells.
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
-import { describe, it, check, closeTo } from "bertlab/check";
+import { describe, it, check, closeTo, localize } from "bertlab/check";
 describe("q1", () => {
   it("keeps the shape [batch, hidden]", () => {
     const { pooledOutput } = bertInputs();
@@ -96,7 +96,7 @@ describe("q1", () => {
   });
   it("uses a Dropout layer with rate 0.2", () => {
     const out = applyDropout(bertInputs().pooledOutput);
-    assert.strictEqual(out.sourceLayer.getClassName(), "Dropout", `the output comes from a ${out.sourceLayer.getClassName()} layer; apply tf.layers.dropout(...)`);
+    assert.strictEqual(out.sourceLayer.getClassName(), "Dropout", localize({ en: `the output comes from a ${out.sourceLayer.getClassName()} layer; apply tf.layers.dropout(...)`, ko: `출력이 ${out.sourceLayer.getClassName()} 층에서 나와요. tf.layers.dropout(...)을 적용하세요` }));
     closeTo(out.sourceLayer.getConfig().rate as number, 0.2, { atol: 1e-9 }, { en: "the dropout rate should be 0.2", ko: "드롭아웃 비율은 0.2여야 해요" });
   });
   // BEGIN HIDDEN TESTS
@@ -132,15 +132,15 @@ function applyClassifier(x: tf.SymbolicTensor, numIntents: number): tf.SymbolicT
 // The test cell binds its own tools: a solution cell could redeclare names from earlier cells.
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
-import { describe, it, check, closeTo } from "bertlab/check";
+import { describe, it, check, closeTo, localize } from "bertlab/check";
 describe("q2", () => {
   it("gives [batch, numIntents]", () => {
     assert.deepStrictEqual(applyClassifier(bertInputs().pooledOutput, 5).shape, [null, 5]);
   });
   it("is a Dense layer with softmax", () => {
     const out = applyClassifier(bertInputs().pooledOutput, 5);
-    assert.strictEqual(out.sourceLayer.getClassName(), "Dense", `the output comes from a ${out.sourceLayer.getClassName()} layer; apply tf.layers.dense(...)`);
-    assert.strictEqual(out.sourceLayer.getConfig().activation, "softmax", `activation is ${String(out.sourceLayer.getConfig().activation)}; the seed uses softmax`);
+    assert.strictEqual(out.sourceLayer.getClassName(), "Dense", localize({ en: `the output comes from a ${out.sourceLayer.getClassName()} layer; apply tf.layers.dense(...)`, ko: `출력이 ${out.sourceLayer.getClassName()} 층에서 나와요. tf.layers.dense(...)를 적용하세요` }));
+    assert.strictEqual(out.sourceLayer.getConfig().activation, "softmax", localize({ en: `activation is ${String(out.sourceLayer.getConfig().activation)}; the seed uses softmax`, ko: `activation이 ${String(out.sourceLayer.getConfig().activation)}인데, 원래 강의(seed)는 softmax를 써요` }));
   });
   // BEGIN HIDDEN TESTS
   it("uses numIntents units", () => {
@@ -250,7 +250,7 @@ async function trainClassifier(model: tf.LayersModel, train: Split, val: Split):
 // Everything this cell relies on is bound here, not taken from earlier cells, which a solution cell could redeclare.
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert";
-import { describe, it, check } from "bertlab/check";
+import { describe, it, check, localize } from "bertlab/check";
 import { BertKerasLayer, bertConfig, trainWordPiece, loadBuiltinIntents, Random } from "bertlab";
 
 // The held-out test split, tokenized by the same deterministic tokenizer as the setup cell's.
@@ -295,14 +295,14 @@ const q4Run = await q4Seeded(16, async () => {
     // Only the training tensors as given: other data (the test split, loaded again) would escape the budget's meaning.
     const given = Array.isArray(x) ? x : [x];
     if (given.length !== q4Train.x.length || given.some((t, i) => t !== q4Train.x[i]) || y !== q4Train.y) {
-      return Promise.reject(new Error("fit the model on train.x and train.y as given: the budget counts epochs over them"));
+      return Promise.reject(new Error(localize({ en: "fit the model on train.x and train.y as given: the budget counts epochs over them", ko: "모델은 주어진 train.x와 train.y로 학습하세요. 예산은 그 데이터를 몇 에포크 보는지로 계산해요" })));
     }
     const rows = q4Train.count;
     seen += rows * Math.max(0, (args.epochs ?? 1) - (args.initialEpoch ?? 0));
-    return seen > q4Budget ? Promise.reject(new Error(`the budget is ${q4Budget} examples (10 epochs of ${q4Train.count}); this fit call would bring it to ${seen}`)) : fit(x, y, args);
+    return seen > q4Budget ? Promise.reject(new Error(localize({ en: `the budget is ${q4Budget} examples (10 epochs of ${q4Train.count}); this fit call would bring it to ${seen}`, ko: `예산은 예제 ${q4Budget}개(${q4Train.count}개씩 10 에포크)예요. 이 fit 호출로 ${seen}개가 돼요` }))) : fit(x, y, args);
   };
-  model.fitDataset = () => Promise.reject(new Error("use model.fit: the budget is counted there"));
-  model.trainOnBatch = () => Promise.reject(new Error("use model.fit: the budget is counted there"));
+  model.fitDataset = () => Promise.reject(new Error(localize({ en: "use model.fit: the budget is counted there", ko: "model.fit을 쓰세요. 예산은 model.fit 호출에서 계산해요" })));
+  model.trainOnBatch = () => Promise.reject(new Error(localize({ en: "use model.fit: the budget is counted there", ko: "model.fit을 쓰세요. 예산은 model.fit 호출에서 계산해요" })));
   try {
     const history = await trainClassifier(model, q4Train, q4Val);
     return { model, history, seen, error: undefined };
@@ -321,23 +321,23 @@ const q4Accuracy = (s: { x: tf.Tensor[]; y: tf.Tensor2D; count: number }): numbe
 
 describe("q4", () => {
   it("reaches at least 50% accuracy on the held-out test split", () => {
-    if (q4Run.error !== undefined) throw new Error(`trainClassifier threw: ${q4Run.error}`);
+    if (q4Run.error !== undefined) throw new Error(localize({ en: `trainClassifier threw: ${q4Run.error}`, ko: `trainClassifier가 예외를 던졌어요: ${q4Run.error}` }));
     const acc = q4Accuracy(q4Test);
-    assert.ok(acc >= 0.5, `test accuracy is ${(100 * acc).toFixed(1)}%, below 50% (after ${q4Run.seen} training examples)`);
+    assert.ok(acc >= 0.5, localize({ en: `test accuracy is ${(100 * acc).toFixed(1)}%, below 50% (after ${q4Run.seen} training examples)`, ko: `테스트 정확도가 ${(100 * acc).toFixed(1)}%로 50%에 못 미쳐요(학습 예제 ${q4Run.seen}개를 본 뒤)` }));
   }, {
     en: "the labels are integer ids: sparseCategoricalCrossentropy; adam(1e-3), batchSize 8, up to 10 epochs",
     ko: "레이블은 정수 ID예요. sparseCategoricalCrossentropy를 쓰고, adam(1e-3), batchSize 8, 최대 10 에포크로 학습하세요",
   });
   // BEGIN HIDDEN TESTS
   it("returns the History of model.fit", () => {
-    if (q4Run.error !== undefined) throw new Error(`trainClassifier threw: ${q4Run.error}`);
+    if (q4Run.error !== undefined) throw new Error(localize({ en: `trainClassifier threw: ${q4Run.error}`, ko: `trainClassifier가 예외를 던졌어요: ${q4Run.error}` }));
     const history = q4Run.history as tf.History | undefined;
-    assert.ok(history !== undefined && Array.isArray(history.epoch) && history.epoch.length >= 1, "trainClassifier must return what model.fit returns (await it)");
+    assert.ok(history !== undefined && Array.isArray(history.epoch) && history.epoch.length >= 1, localize({ en: "trainClassifier must return what model.fit returns (await it)", ko: "trainClassifier는 model.fit이 돌려주는 것을 그대로 돌려줘야 해요(await 하세요)" }));
   });
   it("learned from the training split", () => {
-    if (q4Run.error !== undefined) throw new Error(`trainClassifier threw: ${q4Run.error}`);
+    if (q4Run.error !== undefined) throw new Error(localize({ en: `trainClassifier threw: ${q4Run.error}`, ko: `trainClassifier가 예외를 던졌어요: ${q4Run.error}` }));
     const acc = q4Accuracy(q4Train);
-    assert.ok(acc >= 0.6, `training accuracy is ${(100 * acc).toFixed(1)}%`);
+    assert.ok(acc >= 0.6, localize({ en: `training accuracy is ${(100 * acc).toFixed(1)}%`, ko: `학습 분할의 정확도가 ${(100 * acc).toFixed(1)}%예요` }));
   });
   // END HIDDEN TESTS
 });
