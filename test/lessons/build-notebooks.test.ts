@@ -120,6 +120,27 @@ describe("the Korean edition of the lessons (issue 19)", () => {
     }
   });
 
+  it("the Korean solutions and exercises share the English ones' code cells and grading metadata, and say lang ko", () => {
+    // With the same code and the same grade ids and points, a Korean notebook grades as its English twin does (the
+    // English solutions get full marks and the exercises zero in lessons-01-to-03.test.ts; Korean 02 is validated for
+    // real in test/exercises/disarm.test.ts). Only the prose and the language of the messages differ.
+    const names = fs.readdirSync(path.join(root, "solutions")).filter((f) => /^\d\d-.*\.ipynb$/.test(f)).sort();
+    assert.ok(names.length >= 6, `found ${names.length} solution notebooks`);
+    for (const folder of ["solutions", "exercises"]) {
+      for (const name of names) {
+        const read = (file: string): { metadata?: { bertlab?: { lang?: string } }; cells: Array<{ cell_type: string; source: string | string[]; metadata?: { nbgrader?: { grade_id?: string; points?: number } } }> } =>
+          JSON.parse(fs.readFileSync(path.join(root, file), "utf8"));
+        const en = read(path.join(folder, name));
+        const ko = read(path.join(folder, "ko", name));
+        assert.equal(ko.metadata?.bertlab?.lang, "ko", `${folder}/ko/${name}: metadata.bertlab.lang`);
+        const graded = (nb: typeof en) =>
+          nb.cells.map((c) => ({ type: c.cell_type, code: c.cell_type === "code" ? cellSource(c as Parameters<typeof cellSource>[0]) : "", id: c.metadata?.nbgrader?.grade_id, points: c.metadata?.nbgrader?.points }));
+        assert.deepEqual(graded(ko), graded(en), `${folder}/ko/${name} differs from ${folder}/${name} in a code cell or its grading metadata`);
+        assert.ok(ko.cells.some((c) => c.cell_type === "markdown" && /[\uac00-\ud7a3]/.test(cellSource(c as Parameters<typeof cellSource>[0]))), `${folder}/ko/${name} has no Korean prose`);
+      }
+    }
+  });
+
   it("the two editions share every code cell, and the Korean one's prose is Korean", () => {
     for (const f of lessons) {
       const text = fs.readFileSync(path.join(root, "notebooks/src", f), "utf8");
