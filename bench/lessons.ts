@@ -145,7 +145,8 @@ async function main(): Promise<void> {
     if (reference) console.log(`bertlab finetune (${reference.epochs_run} epochs): ${reference.seconds} s, test ${(100 * reference.test_accuracy).toFixed(1)}%; time ratio ${reference.training_time_ratio}, gap ${(100 * reference.accuracy_gap).toFixed(1)} points`);
     console.log(JSON.stringify(goals));
   }
-  const out = path.join(__dirname, "results", "lessons.json");
+  // One file per edition run alone, so a Korean-only run does not replace the English figures.
+  const out = path.join(__dirname, "results", editions.length === 1 && editions[0] === "ko" ? "lessons-ko.json" : "lessons.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(summary, null, 1) + "\n");
 }
