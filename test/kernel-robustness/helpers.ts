@@ -148,8 +148,14 @@ export class RawClient {
 
   /** Waits for the reply and the iopub idle of one request, then returns the reply. */
   async finished(msgId: string, ms: number): Promise<Message> {
+    const until = Date.now() + ms;
     const idle = await this.waitFor((m) => m.parent_header.msg_id === msgId && isStatus(m, "idle"), ms);
-    const reply = this.replies.find((m) => m.parent_header.msg_id === msgId);
+    // The reply comes on shell and the idle on iopub: two sockets, so either may arrive first. Wait for both.
+    let reply = this.replies.find((m) => m.parent_header.msg_id === msgId);
+    while (!reply && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 20));
+      reply = this.replies.find((m) => m.parent_header.msg_id === msgId);
+    }
     if (!idle || !reply) throw new Error(`request ${msgId} did not finish within ${ms} ms (reply: ${Boolean(reply)}, idle: ${idle})\n${this.stderr}`);
     return reply;
   }
