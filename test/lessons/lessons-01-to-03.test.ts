@@ -20,7 +20,7 @@ import { BertForPreTraining, bertConfig } from "../../src/model";
 import { readCorpus } from "../../src/train/corpus";
 import { grade } from "../../grader/src/grade";
 import { staleFiles } from "../../scripts/build-notebooks";
-import { firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
+import { assertNoTensorGrowth, firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
 
 const ROOT = path.resolve(__dirname, "../..");
 // A hang guard, not a speed goal: each lesson's time against its budget is `npm run bench:lessons`.
@@ -166,14 +166,7 @@ for (const edition of EDITIONS) for (const lesson of present) {
 
     if (edition.rerun) {
       it("re-running its main cells does not grow tf.memory().numTensors", function () {
-        assert.ok(run.ok, "the lesson failed its first run (see above), so its re-run was not measured");
-        assert.ok(rerun, "no re-run was measured");
-        assert.equal(rerun.failure, undefined, rerun.failure);
-        assert.ok(
-          rerun.second <= rerun.first,
-          `numTensors was ${rerun.first} after the first run and ${rerun.second} after re-running the main cells. Cells that grew:\n  ${rerun.grew.join("\n  ")}\n` +
-            "Compute inside tf.tidy and keep plain numbers, or keep what later cells need with hold(name, value) (HeldValues).",
-        );
+        assertNoTensorGrowth(rerun, run.ok);
       });
     }
 

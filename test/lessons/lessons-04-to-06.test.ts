@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cellSource, readNotebook, type Notebook } from "../../src/notebook";
 import { runNotebook, type NotebookRun } from "../../src/runner";
-import { firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
+import { assertNoTensorGrowth, firstPass, tensorRerun, withRerun, type TensorRerun } from "./tensor-rerun";
 import { PLOTLY_MIME } from "../../src/viz";
 import { staleFiles } from "../../scripts/build-notebooks";
 
@@ -141,14 +141,7 @@ for (const lesson of LESSONS) {
 
     it("re-running its main cells does not grow tf.memory().numTensors", function () {
       if (rerun === undefined) this.skip(); // the run above did not happen
-      assert.ok(firstRunOk, "the lesson failed its first run (see the test above), so its re-run was not measured");
-      assert.equal(rerun.failure, undefined, rerun.failure);
-      assert.ok(
-        rerun.second <= rerun.first,
-        `numTensors was ${rerun.first} after the first run and ${rerun.second} after re-running the main cells. ` +
-          `Cells that grew:\n  ${rerun.grew.join("\n  ")}\n` +
-          "Compute inside tf.tidy and keep plain numbers, or dispose what the cell's previous run kept (the lesson's hold(name, value)).",
-      );
+      assertNoTensorGrowth(rerun, firstRunOk);
     });
   });
   // The exercises are graded with the rest of the course, in one bertlab-grader run: lessons-01-to-03.test.ts.

@@ -7,6 +7,7 @@
  * first `lessonCells` cells of the run are the lesson as it always ran, and `tensorRerun` reads the probes.
  */
 import { cellSource, codeCell, type NbCell, type Notebook } from "../../src/notebook";
+import assert from "node:assert/strict";
 import { describeCell, type NotebookRun } from "../../src/runner";
 
 const PROBE_MARK = "@@bertlab-numTensors ";
@@ -95,4 +96,16 @@ export function tensorRerun(run: NotebookRun, plan: RerunPlan): TensorRerun {
     before = after;
   }
   return { first, second: before, grew };
+}
+
+/** The lesson tests' check: the second pass was measured and numTensors did not grow, else which cells grew. */
+export function assertNoTensorGrowth(rerun: TensorRerun | undefined, firstRunOk: boolean): void {
+  assert.ok(firstRunOk, "the lesson failed its first run (see the test above), so its re-run was not measured");
+  assert.ok(rerun, "no re-run was measured");
+  assert.equal(rerun.failure, undefined, rerun.failure);
+  assert.ok(
+    rerun.second <= rerun.first,
+    `numTensors was ${rerun.first} after the first run and ${rerun.second} after re-running the main cells. Cells that grew:\n  ${rerun.grew.join("\n  ")}\n` +
+      "Compute inside tf.tidy and keep plain numbers, or keep what later cells need with hold(name, value) (HeldValues).",
+  );
 }
