@@ -36,7 +36,10 @@
  * Options: --out DIR (default models/bertlab-mini), --steps N (default 12000: the schedule's length),
  * --resume (continue the run in --out), --max-seconds S (end this run segment after S seconds with a
  * checkpoint), --stop-at-step N, --continue-from DIR (phase 2), --intent-repeats N, --lr X,
- * --leave-out NAMES (comma-separated corpus file names).
+ * --leave-out NAMES (comma-separated corpus file names), --mask-probability P, --mask-token-rate R,
+ * --random-token-rate R (the masking of training batches; default BERT's 0.15 and 80/10/10),
+ * --snapshot-every N (keep the model every N steps in OUT/snapshots/step-N, for the curve of
+ * fine-tuning accuracy against pretraining hours).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -138,8 +141,22 @@ async function main(): Promise<void> {
       "intent-repeats": { type: "string" },
       lr: { type: "string" },
       "leave-out": { type: "string" },
+      "mask-probability": { type: "string" },
+      "mask-token-rate": { type: "string" },
+      "random-token-rate": { type: "string" },
+      "snapshot-every": { type: "string" },
     },
   });
+  const rate = (name: "mask-probability" | "mask-token-rate" | "random-token-rate"): number | undefined => {
+    const text = values[name];
+    if (text === undefined) return undefined;
+    const value = Number(text);
+    if (!(value >= 0 && value <= 1)) throw new Error(`--${name} must be a number in [0, 1], got "${text}"`);
+    return value;
+  };
+  const masking = { maskProbability: rate("mask-probability"), maskTokenRate: rate("mask-token-rate"), randomTokenRate: rate("random-token-rate") };
+  const customMasking = Object.values(masking).some((v) => v !== undefined);
+  const snapshotEvery = values["snapshot-every"] ? Number(values["snapshot-every"]) : undefined;
   const continueFrom = values["continue-from"] ? path.resolve(values["continue-from"]) : undefined;
   const outDir = path.resolve(values.out ?? path.resolve(__dirname, "../models/bertlab-mini"));
   const steps = values.steps ? Number(values.steps) : RECIPE.steps;
@@ -188,6 +205,8 @@ async function main(): Promise<void> {
     saveDtype: "F16",
     dropout: false,
     wholeWordMasking: true,
+    masking: customMasking ? masking : undefined,
+    snapshotEverySteps: snapshotEvery,
     evalFraction: RECIPE.evalDocuments / documentCount,
     evalEverySteps: RECIPE.evalEverySteps,
     checkpointEverySeconds: RECIPE.checkpointEverySeconds,

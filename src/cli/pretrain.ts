@@ -20,6 +20,11 @@ options:
   --max-seq-length N    default 64
   --lr X                peak learning rate (default 5e-4)
   --whole-word          whole-word masking
+  --mask-probability P  share of tokens predicted (default 0.15)
+  --mask-token-rate R   of those, the share shown as [MASK] (default 0.8)
+  --random-token-rate R of those, the share shown as a random token (default 0.1); the rest stay
+                        visible, so the model also learns to keep what it sees
+  --snapshot-every N    keep the model every N steps in OUT/snapshots/step-N (a loadable checkpoint)
   --no-dropout          pretrain without dropout (short runs that underfit learn faster); config.json keeps it
   --seed N              default 0
   --eval-fraction X     share of documents held out for the MLM/NSP evaluation (default 0.05)
@@ -57,6 +62,10 @@ export const command: Command = {
         "max-seq-length": { type: "string" },
         lr: { type: "string" },
         "whole-word": { type: "boolean", default: false },
+        "mask-probability": { type: "string" },
+        "mask-token-rate": { type: "string" },
+        "random-token-rate": { type: "string" },
+        "snapshot-every": { type: "string" },
         "no-dropout": { type: "boolean", default: false },
         seed: { type: "string" },
         "eval-fraction": { type: "string" },
@@ -84,6 +93,11 @@ export const command: Command = {
     const { BertTokenizer } = require("../tokenization/bert-tokenizer") as typeof import("../tokenization/bert-tokenizer");
     const { BERT_PRESETS } = require("../model/config") as typeof import("../model/config");
     if (!(values.config in BERT_PRESETS)) throw new Error(`--config "${values.config}" is not a preset; use one of ${Object.keys(BERT_PRESETS).join(", ")}`);
+    const masking = {
+      maskProbability: numberOption(values["mask-probability"], "--mask-probability"),
+      maskTokenRate: numberOption(values["mask-token-rate"], "--mask-token-rate"),
+      randomTokenRate: numberOption(values["random-token-rate"], "--random-token-rate"),
+    };
     const result = await pretrainFromCorpus({
       corpusDir: values.corpus ?? builtinCorpusDir(),
       outDir: values.out,
@@ -97,6 +111,9 @@ export const command: Command = {
       maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
       learningRate: numberOption(values.lr, "--lr"),
       wholeWordMasking: values["whole-word"],
+      // Only when given, so a run with BERT's masking resumes checkpoints written before these options existed.
+      masking: Object.values(masking).some((v) => v !== undefined) ? masking : undefined,
+      snapshotEverySteps: intOption(values["snapshot-every"], "--snapshot-every"),
       dropout: !values["no-dropout"],
       seed: intOption(values.seed, "--seed"),
       saveDtype: values.f16 ? "F16" : undefined,

@@ -114,7 +114,11 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
     const { corpusDir, outDir, tokenizer: _t, vocabSize: _v, vocabScoring: _s, lowercase: _l, extraDocuments: _d, extraVocabTexts: _x, unigramBiasInit: _u, config: _c, initFrom: _i, ...trainOptions } = options;
     // Tokenizer first, so every checkpoint saved during training is a complete, loadable directory.
     if (!resumeTokenizer) saveTokenizerFiles(outDir, tokenizer, config.maxPositionEmbeddings);
-    const result = await pretrain(pretrainingModel, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir });
+    const onSnapshot = (dir: string, step: number): void => {
+      saveTokenizerFiles(dir, tokenizer, config.maxPositionEmbeddings);
+      options.onSnapshot?.(dir, step);
+    };
+    const result = await pretrain(pretrainingModel, tokenized, pretrainingVocab(tokenizer), { ...trainOptions, maxSeqLength, outDir, onSnapshot });
     const summary: PretrainFromCorpusResult = {
       ...result,
       config,
@@ -128,6 +132,7 @@ export async function pretrainFromCorpus(options: PretrainFromCorpusOptions): Pr
     const log = { corpus: path.relative(outDir, corpusDir) || ".", ...(initFrom ? { initFrom } : {}), options: { ...trainOptions, maxSeqLength }, ...summary };
     delete (log.options as { onStep?: unknown }).onStep;
     delete (log.options as { onEvaluation?: unknown }).onEvaluation;
+    delete (log.options as { onSnapshot?: unknown }).onSnapshot;
     writeFileSync(path.join(outDir, "training_log.json"), JSON.stringify(log) + "\n");
     return summary;
   } finally {

@@ -19,7 +19,7 @@ import { createProgress } from "../progress";
 import { AdamW, linearWarmupDecay } from "./adamw";
 import { batchIndices, batchToTensors, BatchTensors, padBatch, PaddedBatch } from "./collate";
 import { EarlyStopping } from "./early-stopping";
-import { maskTokens, MaskingVocab } from "./masking";
+import { maskTokens, MaskingOptions, MaskingVocab } from "./masking";
 import { buildPairInput, createNspPairs, NspPair, TokenizedDocument } from "./nsp";
 import { Random } from "./random";
 import { checkFingerprint, loadLatestTrainingCheckpoint, RunFingerprint, saveTrainingCheckpoint, TrainerState } from "./training-state";
@@ -54,8 +54,19 @@ export interface PretrainOptions {
    * rates, so fine-tuning still uses them.
    */
   dropout?: boolean;
-  /** Cap on masked positions per sequence (default ceil(0.15 · maxSeqLength)). */
+  /** Cap on masked positions per sequence (default ceil(maskProbability · maxSeqLength), BERT's 10 at length 64). */
   maxPredictions?: number;
+  /**
+   * How training batches are masked (default BERT's: 15% of the tokens predicted, 80% of those
+   * replaced by [MASK], 10% by a random token, 10% left unchanged). Raising the unchanged share
+   * makes the model also predict tokens it can see, so every layer must keep them recoverable.
+   * Held-out evaluation always uses BERT's masking, so runs stay comparable.
+   */
+  masking?: Pick<MaskingOptions, "maskProbability" | "maskTokenRate" | "randomTokenRate">;
+  /** Save the model (HF layout) to `<outDir>/snapshots/step-N` every this many steps: the curve of what more steps buy. */
+  snapshotEverySteps?: number;
+  /** Called after each snapshot is saved (pretrainFromCorpus writes the tokenizer beside it, so it loads on its own). */
+  onSnapshot?: (dir: string, step: number) => void;
   /** Share of documents held out to evaluate MLM/NSP after each epoch (default 0.05, at least 2). */
   evalFraction?: number;
   /** Stop when the held-out MLM loss has not improved for this many epochs (default: never). */
@@ -149,11 +160,11 @@ export function makePretrainingBatch(
   pairs: readonly NspPair[],
   vocab: PretrainingVocab,
   rng: Random,
-  opts: { maxPredictions: number; wholeWordMasking: boolean },
+  opts: { maxPredictions: number; wholeWordMasking: boolean; masking?: PretrainOptions["masking"] },
 ): PretrainingBatch {
   const examples = pairs.map((pair) => {
     const { inputIds, segmentIds } = buildPairInput(pair, vocab.clsId, vocab.sepId);
-    const masked = maskTokens(inputIds, vocab, rng, { maxPredictions: opts.maxPredictions, wholeWord: opts.wholeWordMasking });
+    const masked = maskTokens(inputIds, vocab, rng, { ...opts.masking, maxPredictions: opts.maxPredictions, wholeWord: opts.wholeWordMasking });
     return { inputIds: masked.inputIds, segmentIds, positions: masked.positions, labels: masked.labels };
   });
   const inputs = padBatch(examples, { padId: vocab.padId });
@@ -252,8 +263,14 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
   }
   const batchSize = options.batchSize ?? 32;
   const seed = options.seed ?? 0;
-  const maxPredictions = options.maxPredictions ?? Math.ceil(0.15 * maxSeqLength);
+  const masking = options.masking ?? {};
+  const maxPredictions = options.maxPredictions ?? Math.ceil((masking.maskProbability ?? 0.15) * maxSeqLength);
   const wholeWordMasking = options.wholeWordMasking ?? false;
+  // Fail before any work on rates maskTokens would refuse at the first batch.
+  maskTokens([0], { maskId: 0, vocabSize: 1, specialIds: new Set() }, new Random(0), masking);
+  if (options.snapshotEverySteps !== undefined && !(Number.isInteger(options.snapshotEverySteps) && options.snapshotEverySteps > 0 && options.outDir)) {
+    throw new Error(`pretrain: snapshotEverySteps must be a positive integer and needs outDir, got ${options.snapshotEverySteps}${options.outDir ? "" : " without outDir"}`);
+  }
   const rng = new Random(seed);
 
   // Hold out whole documents, so evaluation pairs never share text with training pairs.
@@ -300,6 +317,8 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
     maxGradNorm: options.maxGradNorm ?? 1.0,
     maxPredictions,
     wholeWordMasking,
+    // Only when set, so checkpoints of runs with BERT's masking still resume.
+    ...(options.masking ? { masking: JSON.stringify(masking) } : {}),
     dropout: useDropout,
     evalFraction: options.evalFraction ?? 0.05,
   };
@@ -392,7 +411,7 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
       const batches = batchIndices(pairs.length, batchSize, batchRng, true);
       for (batchInEpoch = skipBatches; batchInEpoch < batches.length; ) {
         const indices = batches[batchInEpoch];
-        const batch = makePretrainingBatch(indices.map((i) => pairs[i]), vocab, maskRng, { maxPredictions, wholeWordMasking });
+        const batch = makePretrainingBatch(indices.map((i) => pairs[i]), vocab, maskRng, { maxPredictions, wholeWordMasking, masking });
         const record = trainStep(model, optimizer, batch, dropoutRng, step, useDropout);
         tokens += batch.tokens;
         step++;
@@ -411,6 +430,11 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
           nsp: record.nspLoss.toFixed(3),
           "tok/s": Math.round((tokens - tokensAtStart) / seconds),
         });
+        if (options.snapshotEverySteps && step % options.snapshotEverySteps === 0) {
+          const dir = path.join(options.outDir!, "snapshots", `step-${step}`);
+          await model.save(dir, { dtype: options.saveDtype });
+          options.onSnapshot?.(dir, step);
+        }
         if (step >= totalSteps) break training;
         if (options.evalEverySteps && step % options.evalEverySteps === 0) await evaluate();
         if (options.stopAtStep !== undefined && step >= options.stopAtStep) {
