@@ -406,7 +406,8 @@ showBarChart({ labels: f1Sorted.map((c) => c.label), values: f1Sorted.map((c) =>
 // %%
 interface BenchRow { split: string; start: string; test_accuracy_en: number; test_accuracy_ko: number }
 interface BenchBaseline { test_accuracy_en: number; test_accuracy_ko: number }
-interface FinetuneBench { model: string; date: string; rows: BenchRow[]; baselines?: Record<string, { characters: BenchBaseline }> }
+// With --seeds N the bench also gives each (split, start)'s mean over its seeds: one few-shot run moves by several points.
+interface FinetuneBench { model: string; date: string; seeds?: number; rows: BenchRow[]; means?: BenchRow[]; baselines?: Record<string, { characters: BenchBaseline }> }
 // Found from the course folder (data/corpus's grandparent), so the cell works from notebooks/ and notebooks/ko/.
 const benchFile = `${builtinCorpusDir()}/../../bench/results/finetune.json`;
 if (fs.existsSync(benchFile)) {
@@ -414,7 +415,7 @@ if (fs.existsSync(benchFile)) {
   const groups: { split: string; lang: "en" | "ko" }[] = ["full", "few-shot"].flatMap((split) => (["en", "ko"] as const).map((lang) => ({ split, lang })));
   const x = groups.map((g) => `${g.split} · ${g.lang}`);
   const value = (split: string, lang: "en" | "ko", start: string): number => {
-    const row = bench.rows.find((r) => r.split === split && r.start === start);
+    const row = (bench.means ?? bench.rows).find((r) => r.split === split && r.start === start);
     return row === undefined ? NaN : row[`test_accuracy_${lang}`];
   };
   const series = [
@@ -426,7 +427,7 @@ if (fs.existsSync(benchFile)) {
     data: series.map((s) => ({ type: "bar" as const, name: s.name, x, y: s.y, marker: { color: s.color }, texttemplate: "%{y:.0%}", textposition: "outside" as const })),
     layout: { title: { text: localize({ en: `Test accuracy per language (npm run bench:finetune, ${bench.date.slice(0, 10)})`, ko: `언어별 테스트 정확도(npm run bench:finetune, ${bench.date.slice(0, 10)})` }) }, barmode: "group", yaxis: { title: { text: localize({ en: "test accuracy", ko: "테스트 정확도" }) }, tickformat: ".0%", range: [0, 1.05] }, height: 420 },
   });
-  ({ model: bench.model, rows: bench.rows.map((r) => `${r.split}/${r.start}: en ${(100 * r.test_accuracy_en).toFixed(1)}%, ko ${(100 * r.test_accuracy_ko).toFixed(1)}%`) });
+  ({ model: bench.model, seeds: bench.seeds ?? 1, rows: (bench.means ?? bench.rows).map((r) => `${r.split}/${r.start}: en ${(100 * r.test_accuracy_en).toFixed(1)}%, ko ${(100 * r.test_accuracy_ko).toFixed(1)}%`) });
 } else {
   console.log(`${benchFile} is missing: run \`npm run bench:finetune -- --json\` in the course folder (about 10 minutes) to make it`);
 }

@@ -433,6 +433,8 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
         if (options.snapshotEverySteps && step % options.snapshotEverySteps === 0) {
           const dir = path.join(options.outDir!, "snapshots", `step-${step}`);
           await model.save(dir, { dtype: options.saveDtype });
+          // What the curve of fine-tuning against pretraining needs: how far this run had come.
+          fs.writeFileSync(path.join(dir, "snapshot.json"), JSON.stringify({ step, tokens_seen: tokens, seconds: Math.round(elapsed()) }) + "\n");
           options.onSnapshot?.(dir, step);
         }
         if (step >= totalSteps) break training;

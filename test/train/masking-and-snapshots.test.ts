@@ -105,6 +105,9 @@ describe("pretraining: masking options and snapshots", function () {
     await pretrainFromCorpus({ ...base(out), masking, snapshotEverySteps: 4, stopAtStep: 9 });
     assert.deepEqual(fs.readdirSync(path.join(out, "snapshots")).sort(), ["step-4", "step-8"]);
     const snapshot = path.join(out, "snapshots", "step-8");
+    const progress = JSON.parse(fs.readFileSync(path.join(snapshot, "snapshot.json"), "utf8")) as { step: number; tokens_seen: number; seconds: number };
+    assert.equal(progress.step, 8);
+    assert.ok(progress.tokens_seen > 8 * 4 && progress.seconds >= 0, JSON.stringify(progress));
     const tokenizer = await BertTokenizer.fromPretrained(snapshot);
     const model = await BertModel.fromPretrained(snapshot);
     try {
