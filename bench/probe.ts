@@ -26,7 +26,8 @@ export function features(model: BertModel, tokenizer: BertTokenizer, texts: read
   const out: FeatureSet = {};
   const push = (name: string, rows: Vectors): void => void (out[name] ??= []).push(...rows);
   for (let i = 0; i < texts.length; i += BATCH) {
-    const batch = tf.tidy(() => {
+    const names: string[] = [];
+    const tensors = tf.tidy(() => {
       const inputs = tokenizer.toTensors(texts.slice(i, i + BATCH));
       const o = model.forward(inputs, { outputHiddenStates: true });
       const mask = tf.expandDims(tf.cast(inputs.inputMask, "float32"), 2);
@@ -34,8 +35,11 @@ export function features(model: BertModel, tokenizer: BertTokenizer, texts: read
       const named: Array<[string, tf.Tensor]> = o.hiddenStates!.map((h, layer) => [`mean h${layer}`, meanOf(h)]);
       named.push(["last [CLS]", tf.squeeze(tf.slice(o.sequenceOutput, [0, 0, 0], [-1, 1, -1]), [1])]);
       named.push(["pooled", o.pooledOutput]);
-      return named.map(([name, t]) => [name, t.arraySync() as Vectors] as const);
+      names.push(...named.map(([name]) => name));
+      return named.map(([, t]) => t);
     });
+    const batch = names.map((name, k) => [name, tensors[k].arraySync() as Vectors] as const);
+    tf.dispose(tensors);
     for (const [name, rows] of batch) push(name, rows);
   }
   return out;
