@@ -142,18 +142,19 @@ async function main(): Promise<void> {
   if (!Number.isInteger(every) || every < 1) throw new Error(`--every must be a positive integer, got "${values.every}"`);
   if (!(startHours >= 0)) throw new Error(`--start-hours must be a number ≥ 0, got "${values["start-hours"]}"`);
   await ready();
+  const out = values.out ?? path.join(__dirname, "results", "pretraining-curve.json");
+  const runName = path.relative(process.cwd(), runDir) || runDir;
+  const earlier = previousPoints(out, runName, seeds);
+  // Every `every`-th snapshot and the last, plus any an earlier run of this bench already measured.
   const snapshots = fs
     .readdirSync(snapshotsDir)
     .map((name) => ({ name, step: Number(/^step-(\d+)$/.exec(name)?.[1]) }))
     .filter((s) => Number.isInteger(s.step) && fs.existsSync(path.join(snapshotsDir, s.name, "model.safetensors")))
     .sort((a, b) => a.step - b.step)
-    .filter((_, i, all) => (i + 1) % every === 0 || i === all.length - 1);
+    .filter((s, i, all) => (i + 1) % every === 0 || i === all.length - 1 || earlier.has(s.name));
   if (snapshots.length === 0) throw new Error(`${snapshotsDir} holds no step-N snapshot with a model.safetensors`);
   const tokenizer = await BertTokenizer.fromPretrained(path.join(snapshotsDir, snapshots[0].name));
   const config = readCheckpointConfig(path.join(snapshotsDir, snapshots[0].name));
-  const out = values.out ?? path.join(__dirname, "results", "pretraining-curve.json");
-  const runName = path.relative(process.cwd(), runDir) || runDir;
-  const earlier = previousPoints(out, runName, seeds);
   const reference = values.reference ? referenceFewShot(values.reference, seeds) : undefined;
   const points: Point[] = [];
   const save = (): void => {
