@@ -8,27 +8,13 @@ import { BertModel } from "../../src/model";
 import { BertTokenizer } from "../../src/tokenization";
 import { Random } from "../../src/train/random";
 import { makePretrainingBatch, PretrainingVocab } from "../../src/train/pretrain";
+import { writeTwoTopicCorpus } from "./two-topic-corpus";
 import { pretrainFromCorpus, PretrainFromCorpusOptions } from "../../src/train/pretrain-from-corpus";
 import { NspPair } from "../../src/train/nsp";
 import { command as pretrainCommand } from "../../src/cli/pretrain";
 
 // Pretraining's masking options (how many tokens are predicted, and how many of those stay visible)
 // and its snapshots (the model kept every N steps, for the curve of fine-tuning against steps).
-
-function writeCorpus(dir: string): string {
-  const rng = new Random(11);
-  const topics = [
-    ["alarm", "wake", "morning", "seven", "snooze", "clock"],
-    ["rain", "umbrella", "forecast", "sunny", "cloud", "cold"],
-  ];
-  const docs = Array.from({ length: 30 }, (_, d) =>
-    Array.from({ length: 3 + rng.int(3) }, () => Array.from({ length: 4 + rng.int(4) }, () => rng.choice(topics[d % 2])).join(" ")).join("\n"),
-  );
-  const corpusDir = path.join(dir, "corpus");
-  fs.mkdirSync(corpusDir, { recursive: true });
-  fs.writeFileSync(path.join(corpusDir, "c.txt"), docs.join("\n\n") + "\n");
-  return corpusDir;
-}
 
 describe("pretraining: masking options and snapshots", function () {
   this.timeout(300_000);
@@ -53,7 +39,7 @@ describe("pretraining: masking options and snapshots", function () {
   before(async () => {
     await ready();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-masking-"));
-    corpusDir = writeCorpus(tmp);
+    corpusDir = writeTwoTopicCorpus(tmp);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 

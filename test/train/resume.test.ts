@@ -6,29 +6,9 @@ import * as path from "node:path";
 import { ready } from "../../src/backend";
 import { SafetensorsReader } from "../../src/checkpoint/safetensors";
 import { trainWordPiece } from "../../src/tokenization/train-wordpiece";
-import { Random } from "../../src/train/random";
+import { writeTwoTopicCorpus } from "./two-topic-corpus";
 import { pretrainFromCorpus, PretrainFromCorpusOptions } from "../../src/train/pretrain-from-corpus";
 import { loadLatestTrainingCheckpoint } from "../../src/train/training-state";
-
-// A small two-topic corpus: enough documents for several epochs of tiny batches, so a resume point
-// can fall in the middle of an epoch and after an epoch boundary.
-function writeCorpus(dir: string): string {
-  const rng = new Random(7);
-  const words = [
-    ["alarm", "wake", "morning", "seven", "snooze", "clock"],
-    ["rain", "umbrella", "forecast", "sunny", "cloud", "cold"],
-  ];
-  const docs: string[] = [];
-  for (let d = 0; d < 40; d++) {
-    const topic = words[d % 2];
-    const lines = Array.from({ length: 3 + rng.int(3) }, () => Array.from({ length: 3 + rng.int(4) }, () => rng.choice(topic)).join(" "));
-    docs.push(lines.join("\n"));
-  }
-  const corpusDir = path.join(dir, "corpus");
-  fs.mkdirSync(corpusDir, { recursive: true });
-  fs.writeFileSync(path.join(corpusDir, "c.txt"), docs.join("\n\n") + "\n");
-  return corpusDir;
-}
 
 function weightsOf(dir: string, file = "model.safetensors"): Map<string, Float32Array> {
   const reader = SafetensorsReader.open(path.join(dir, file));
@@ -71,7 +51,7 @@ describe("pretraining checkpoints and resume", function () {
   before(async () => {
     await ready();
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "bertlab-resume-"));
-    corpusDir = writeCorpus(tmp);
+    corpusDir = writeTwoTopicCorpus(tmp);
   });
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
