@@ -45,8 +45,8 @@ export interface MaskedSequence {
   labels: number[];
 }
 
-/** Applies BERT's 80/10/10 masking to one sequence of token ids. */
-export function maskTokens(ids: readonly number[], vocab: MaskingVocab, rng: Random, options: MaskingOptions = {}): MaskedSequence {
+/** The rates with BERT's defaults filled in; throws, naming the rate, when they are impossible. */
+export function checkMaskingRates(options: MaskingOptions): { maskProbability: number; maskTokenRate: number; randomTokenRate: number } {
   const maskProbability = options.maskProbability ?? 0.15;
   const maskTokenRate = options.maskTokenRate ?? 0.8;
   const randomTokenRate = options.randomTokenRate ?? 0.1;
@@ -54,6 +54,12 @@ export function maskTokens(ids: readonly number[], vocab: MaskingVocab, rng: Ran
   if (maskTokenRate < 0 || randomTokenRate < 0 || maskTokenRate + randomTokenRate > 1) {
     throw new Error(`maskTokens: maskTokenRate (${maskTokenRate}) + randomTokenRate (${randomTokenRate}) must be within [0, 1]`);
   }
+  return { maskProbability, maskTokenRate, randomTokenRate };
+}
+
+/** Applies BERT's 80/10/10 masking to one sequence of token ids. */
+export function maskTokens(ids: readonly number[], vocab: MaskingVocab, rng: Random, options: MaskingOptions = {}): MaskedSequence {
+  const { maskProbability, maskTokenRate, randomTokenRate } = checkMaskingRates(options);
   if (options.wholeWord && !vocab.isContinuation) throw new Error("maskTokens: wholeWord masking needs vocab.isContinuation to find word boundaries");
   if (!Number.isInteger(vocab.maskId) || vocab.maskId < 0 || vocab.maskId >= vocab.vocabSize) {
     throw new Error(`maskTokens: maskId ${vocab.maskId} is outside the vocabulary of size ${vocab.vocabSize}`);

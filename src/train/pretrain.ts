@@ -19,7 +19,7 @@ import { createProgress } from "../progress";
 import { AdamW, linearWarmupDecay } from "./adamw";
 import { batchIndices, batchToTensors, BatchTensors, padBatch, PaddedBatch } from "./collate";
 import { EarlyStopping } from "./early-stopping";
-import { maskTokens, MaskingOptions, MaskingVocab } from "./masking";
+import { checkMaskingRates, maskTokens, MaskingOptions, MaskingVocab } from "./masking";
 import { buildPairInput, createNspPairs, NspPair, TokenizedDocument } from "./nsp";
 import { Random } from "./random";
 import { checkFingerprint, loadLatestTrainingCheckpoint, RunFingerprint, saveTrainingCheckpoint, TrainerState } from "./training-state";
@@ -267,7 +267,7 @@ export async function pretrain(model: BertForPreTraining, documents: readonly To
   const maxPredictions = options.maxPredictions ?? Math.ceil((masking.maskProbability ?? 0.15) * maxSeqLength);
   const wholeWordMasking = options.wholeWordMasking ?? false;
   // Fail before any work on rates maskTokens would refuse at the first batch.
-  maskTokens([0], { maskId: 0, vocabSize: 1, specialIds: new Set() }, new Random(0), masking);
+  checkMaskingRates(masking);
   if (options.snapshotEverySteps !== undefined && !(Number.isInteger(options.snapshotEverySteps) && options.snapshotEverySteps > 0 && options.outDir)) {
     throw new Error(`pretrain: snapshotEverySteps must be a positive integer and needs outDir, got ${options.snapshotEverySteps}${options.outDir ? "" : " without outDir"}`);
   }
