@@ -19,7 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import * as tf from "@tensorflow/tfjs";
-import { BertForPreTraining, BertTokenizer, loadBuiltinIntents, ready, trainWordPiece } from "../src";
+import { BertForPreTraining, BertTokenizer, loadBuiltinIntents, ready, trainWordPiece } from "../src/index";
 import { saveTokenizerFiles } from "../src/train/tokenizer-files";
 
 const WORD_EMBEDDINGS = "embeddings.word_embeddings.weight"; // bertlab holds it as [hidden, vocab]
