@@ -7,7 +7,8 @@ const HELP = `usage: bertlab finetune --data FILE --format builtin|clinc|csv|tsv
 
 Fine-tunes BERT + the course's head (dropout 0.2, dense softmax on the pooled output) for
 intent classification. The last stdout line is JSON:
-  {"val_accuracy", "test_accuracy", "macro_f1", "seconds", ...}
+  {"val_accuracy", "test_accuracy", "macro_f1", "seconds", "stopped_by", "curve": [per epoch:
+   {"epoch", "step", "seconds", "val_accuracy"}], ...}
 
 options:
   --data FILE            dataset file ("builtin" or omitted with --format builtin)
@@ -86,6 +87,10 @@ export const command: Command = {
       seconds: Math.round(result.seconds * 10) / 10,
       best_epoch: result.bestEpoch + 1,
       epochs_run: result.epochs.length,
+      steps: result.steps,
+      stopped_by: result.stoppedBy,
+      // Validation accuracy against time, one point per epoch: "accuracy against minutes".
+      curve: result.epochs.map((e) => ({ epoch: e.epoch + 1, step: e.step, seconds: Math.round(e.seconds * 10) / 10, val_accuracy: e.valAccuracy })),
       test_accuracy_by_lang: test ? Object.fromEntries(Object.entries(test.byLang).map(([k, v]) => [k, v.accuracy])) : undefined,
       oos_threshold: result.oosThreshold,
       in_scope_accuracy: test?.oos?.inScopeAccuracy,

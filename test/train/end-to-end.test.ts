@@ -163,6 +163,12 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     const out = await runCli(finetuneCommand, ["--data", data.intentsFile, "--format", "jsonl", "--model", pretrained, "--epochs", "20", "--lr", "3e-3", "--batch-size", "8", "--patience", "8", "--seed", "3", "--out", classifierDir, "--json"]);
     const summary = JSON.parse(out[out.length - 1]);
     for (const key of ["val_accuracy", "test_accuracy", "macro_f1", "seconds"]) assert.equal(typeof summary[key], "number", key);
+    // Validation accuracy against time, one point per epoch run, and why training stopped.
+    assert.equal(summary.curve.length, summary.epochs_run);
+    assert.deepEqual(summary.curve.map((p: { epoch: number }) => p.epoch), Array.from({ length: summary.epochs_run }, (_, i) => i + 1));
+    for (let i = 1; i < summary.curve.length; i++) assert.ok(summary.curve[i].seconds >= summary.curve[i - 1].seconds && summary.curve[i].step > summary.curve[i - 1].step);
+    assert.equal(summary.curve[summary.best_epoch - 1].val_accuracy, Math.max(...summary.curve.map((p: { val_accuracy: number }) => p.val_accuracy)));
+    assert.ok(["epochs", "steps", "early-stopping"].includes(summary.stopped_by), summary.stopped_by);
     // Four balanced classes: chance is 25%. (A tiny, barely pretrained BERT needs a high learning rate.)
     assert.ok(summary.test_accuracy >= 0.75, `test accuracy ${summary.test_accuracy}`);
 
