@@ -22,8 +22,6 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ready } from "../src/backend";
 import { fewShotSplit, loadBuiltinIntents } from "../src/data";
-import { BertModel } from "../src/model";
-import { BertTokenizer } from "../src/tokenization";
 import { finetune, FinetuneResult } from "../src/train/finetune";
 import { IntentClassifier } from "../src/train/intent-classifier";
 import { shippedModelDir } from "../src/train/load-pretrained";
@@ -188,14 +186,7 @@ async function main(): Promise<void> {
     baselineResults[split] = baselines(split);
     for (let seed = 0; seed < seedCount; seed++) {
       for (const start of starts) {
-        const tokenizer = await BertTokenizer.fromPretrained(modelDir);
-        const pretrained = await BertModel.fromPretrained(modelDir);
-        let bert = pretrained;
-        if (start === "scratch") {
-          bert = new BertModel(pretrained.config, { seed });
-          pretrained.dispose();
-        }
-        const classifier = new IntentClassifier(bert, tokenizer, dataset.labels, { seed });
+        const classifier = await (start === "scratch" ? IntentClassifier.fromScratch : IntentClassifier.fromPretrained)(modelDir, { labels: dataset.labels, seed });
         const result = await finetune(classifier, dataset, { ...options, seed });
         rows.push(row(split, dataset.train.length, start, seed, result));
         if (start === "pretrained" && split === "full" && seed === 0) latency = predictLatencyMs(classifier, "I'd like to move 200 dollars into my savings account");

@@ -19,6 +19,8 @@ options:
   --no-header            the CSV/TSV has no header row
   --lang en|ko           built-in dataset: one language only
   --model DIR|HUB_ID     pretrained BERT (default: the shipped models/bertlab-mini)
+  --from-scratch         the same network (config, tokenizer) with fresh random weights drawn
+                         with --seed: what the pretraining buys, same recipe
   --epochs N             maximum epochs (default ${D.epochs}; early stopping usually ends sooner)
   --max-steps N          budget in optimizer steps (default ${D.maxSteps}): the schedule spans
                          min(epochs × steps per epoch, N), so large datasets stop in time
@@ -40,6 +42,7 @@ export const command: Command = {
       options: {
         ...DATASET_OPTIONS,
         model: { type: "string" },
+        "from-scratch": { type: "boolean", default: false },
         epochs: { type: "string" },
         "max-steps": { type: "string" },
         "batch-size": { type: "string" },
@@ -60,11 +63,13 @@ export const command: Command = {
     const { IntentClassifier } = require("../train/intent-classifier") as typeof import("../train/intent-classifier");
     const { finetune } = require("../train/finetune") as typeof import("../train/finetune");
     const dataset = loadDatasetFromArgs(values);
-    const classifier = await IntentClassifier.fromPretrained(values.model ?? shippedModelDir(), {
+    const start = {
       labels: dataset.labels,
       maxSeqLength: intOption(values["max-seq-length"], "--max-seq-length"),
       seed: intOption(values.seed, "--seed"),
-    });
+    };
+    const modelDir = values.model ?? shippedModelDir();
+    const classifier = values["from-scratch"] ? await IntentClassifier.fromScratch(modelDir, start) : await IntentClassifier.fromPretrained(modelDir, start);
     const result = await finetune(classifier, dataset, {
       epochs: intOption(values.epochs, "--epochs"),
       maxSteps: intOption(values["max-steps"], "--max-steps"),
@@ -81,6 +86,7 @@ export const command: Command = {
     });
     const test = result.test;
     const summary: Record<string, unknown> = {
+      from_scratch: values["from-scratch"] === true,
       val_accuracy: result.val.report.accuracy,
       test_accuracy: test?.report.accuracy ?? null,
       macro_f1: (test ?? result.val).report.macroF1,

@@ -171,6 +171,20 @@ export class IntentClassifier {
   }
 
   /**
+   * The same network as a pretrained checkpoint (its config and tokenizer) with fresh weights drawn with
+   * `seed` (BERT's N(0, 0.02)): the baseline that shows what pretraining buys, fine-tuned with the same
+   * recipe.
+   */
+  static async fromScratch(dirOrHubId: string, options: IntentClassifierOptions & HubOptions & { labels: readonly string[] }): Promise<IntentClassifier> {
+    await ready();
+    const dir = await resolveCheckpointDir(dirOrHubId, options);
+    const { labels, ...rest } = options;
+    const bert = new BertModel(readCheckpointConfig(dir), { seed: options.seed ?? FINETUNE_DEFAULTS.seed });
+    const tokenizer = await BertTokenizer.fromPretrained(dir);
+    return new IntentClassifier(bert, tokenizer, labels, rest);
+  }
+
+  /**
    * Loads what `save` wrote (or any HF BertForSequenceClassification checkpoint with a BERT tokenizer).
    * @deprecated use `IntentClassifier.fromPretrained(dir)`; kept for one release.
    */

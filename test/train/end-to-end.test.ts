@@ -206,7 +206,23 @@ describe("train: end to end (pretrain -> finetune -> eval -> predict)", function
     pretrainingModel.dispose();
     const fresh = await IntentClassifier.fromPretrained(pretrained, { labels: ["a", "b", "c"] });
     assert.deepEqual(fresh.labels, ["a", "b", "c"]);
+    // From scratch: the same config and tokenizer, the weights of `new BertModel(config, { seed })`, none pretrained.
+    const scratch = await IntentClassifier.fromScratch(pretrained, { labels: ["a", "b", "c"], seed: 7 });
+    const reference = new BertModel(scratch.bert.config, { seed: 7 });
+    const words = (m: BertModel): Float32Array => m.namedWeights.get("embeddings.word_embeddings.weight")!.dataSync() as Float32Array;
+    assert.deepEqual(scratch.bert.config, fresh.bert.config);
+    assert.deepEqual(scratch.tokenizer.encode("money for travel").ids, fresh.tokenizer.encode("money for travel").ids);
+    assert.deepEqual(words(scratch.bert), words(reference));
+    assert.notDeepEqual(words(scratch.bert), words(fresh.bert));
+    reference.dispose();
+    scratch.dispose();
     fresh.dispose();
+    const scratchDir = path.join(dir, "classifier-from-scratch");
+    const scratchOut = await runCli(finetuneCommand, ["--data", data.intentsFile, "--format", "jsonl", "--model", pretrained, "--from-scratch", "--epochs", "2", "--batch-size", "8", "--out", scratchDir, "--json"]);
+    const scratchSummary = JSON.parse(scratchOut[scratchOut.length - 1]);
+    assert.equal(scratchSummary.from_scratch, true);
+    assert.equal(summary.from_scratch, false);
+    assert.equal(typeof scratchSummary.test_accuracy, "number");
     const tokenizer = await AutoTokenizer.fromPretrained(classifierDir);
     assert.deepEqual(tokenizer.encode("money for travel").tokens, (await BertTokenizer.fromPretrained(classifierDir)).encode("money for travel").tokens);
     await assert.rejects(AutoModel.fromPretrained(path.join(classifierDir, "nope")), /neither an existing directory nor a Hugging Face Hub repo id|nope/);
