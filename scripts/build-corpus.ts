@@ -640,8 +640,11 @@ function git(gitDir: string, args: string[], input?: string): Buffer {
   return r.stdout;
 }
 
+/** What reading a local snapshot needs of a source (bench/scale-dataset.ts reads datasets that are not corpus sources). */
+export type SnapshotSpec = Pick<SourceSpec, "id" | "repo" | "commit" | "include">;
+
 /** DIR/OWNER+NAME/repo: a folder holding .git, or a git dir itself. */
-export function snapshotGitDir(from: string, spec: SourceSpec): string {
+export function snapshotGitDir(from: string, spec: SnapshotSpec): string {
   const dir = path.join(from, spec.repo.replace("/", "+"), "repo");
   if (!fs.existsSync(dir)) {
     throw new CorpusInputError(dir, undefined, `source "${spec.id}" (${spec.repo}): snapshot folder not found; expected ${spec.repo.replace("/", "+")}/repo holding the repository's .git under --from ${from}`);
@@ -654,7 +657,7 @@ export function snapshotGitDir(from: string, spec: SourceSpec): string {
 export class LocalSnapshotReader implements SourceReader {
   constructor(private readonly from: string) {}
 
-  async list(spec: SourceSpec): Promise<TreeEntry[]> {
+  async list(spec: SnapshotSpec): Promise<TreeEntry[]> {
     const gitDir = snapshotGitDir(this.from, spec);
     const type = spawnSync("git", ["--git-dir", gitDir, "cat-file", "-t", spec.commit]);
     if (type.status !== 0 || type.stdout.toString().trim() !== "commit") {
@@ -676,7 +679,7 @@ export class LocalSnapshotReader implements SourceReader {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
-  async read(spec: SourceSpec, files: readonly TreeEntry[], onFile: (file: TreeEntry, bytes: Buffer, label: string) => void): Promise<void> {
+  async read(spec: SnapshotSpec, files: readonly TreeEntry[], onFile: (file: TreeEntry, bytes: Buffer, label: string) => void): Promise<void> {
     const gitDir = snapshotGitDir(this.from, spec);
     // `git cat-file --batch` in batches of ~64 MB: one process per batch instead of one per file
     // (NSMC has 14,730 files).
