@@ -3,31 +3,11 @@
  * BANKING77 + HWU64 dataset, and reading both sources from real git snapshots (OWNER+NAME/repo/.git).
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { BANKING77, HWU64, readScaleSources, splitScaleDataset } from "../../bench/scale-dataset";
-
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.org", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.org" };
-
-function commitRepo(from: string, repo: string, files: Record<string, string>): string {
-  const dir = path.join(from, repo.replace("/", "+"), "repo");
-  fs.mkdirSync(dir, { recursive: true });
-  const git = (args: string[]): string => {
-    const r = spawnSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-    return r.stdout.trim();
-  };
-  if (!fs.existsSync(path.join(dir, ".git"))) git(["init", "-q"]);
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    fs.writeFileSync(path.join(dir, p), content);
-  }
-  git(["add", "-A"]);
-  git(["commit", "-q", "-m", "data"]);
-  return git(["rev-parse", "HEAD"]);
-}
+import { commitRepo } from "../corpus/git-snapshot";
 
 function utterances(source: string, intent: string, n: number): { text: string; intent: string; source: string }[] {
   return Array.from({ length: n }, (_, i) => ({ text: `${source} ${intent} request number ${i}`, intent, source }));

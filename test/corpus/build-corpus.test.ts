@@ -13,6 +13,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { loadBuiltinIntents } from "../../src/data";
 import { readCorpus } from "../../src/train/corpus";
+import { commitRepo, gitRun } from "./git-snapshot";
 import {
   BuiltSource,
   CorpusStats,
@@ -167,38 +168,6 @@ describe("build-corpus: cleaning steps", () => {
 
 // ---------------------------------------------------------------------------------------------
 // The whole command on fake snapshots
-
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "test",
-  GIT_AUTHOR_EMAIL: "test@example.com",
-  GIT_COMMITTER_NAME: "test",
-  GIT_COMMITTER_EMAIL: "test@example.com",
-  GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z",
-  GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z",
-};
-
-function gitRun(dir: string, args: string[]): string {
-  const r = spawnSync("git", args, { cwd: dir, env: GIT_ENV, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  return r.stdout.trim();
-}
-
-/** Commits `files` to FROM/OWNER+NAME/repo (a fresh repository, or a new commit) and returns the commit id. */
-function commitRepo(from: string, repo: string, files: Record<string, string | Buffer>): string {
-  const dir = path.join(from, repo.replace("/", "+"), "repo");
-  if (!fs.existsSync(path.join(dir, ".git"))) {
-    fs.mkdirSync(dir, { recursive: true });
-    gitRun(dir, ["init", "-q"]);
-  }
-  for (const [p, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, p)), { recursive: true });
-    fs.writeFileSync(path.join(dir, p), content);
-  }
-  gitRun(dir, ["add", "-A"]);
-  gitRun(dir, ["commit", "-q", "--allow-empty", "-m", "data"]);
-  return gitRun(dir, ["rev-parse", "HEAD"]);
-}
 
 /** Makes a file of a snapshot absent, as in snapshots that leave out large files (ls-tree shows size BAD). */
 function dropBlob(from: string, repo: string, file: string): void {
