@@ -144,6 +144,8 @@ async function main(): Promise<void> {
     // Judged only with bertlab finetune's defaults.
     goal: { wall_minutes_at_most: GOAL_MINUTES, met: values["max-steps"] ? null : runs.every((r) => r.wall_minutes <= GOAL_MINUTES) },
   };
+  // The two saved classifiers are about 15 MB each: kept only when asked for.
+  if (!values.keep) fs.rmSync(work, { recursive: true, force: true });
   const out = values.out ?? path.join(__dirname, "results", "finetune-scale.json");
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, JSON.stringify(result, null, 2) + "\n");
