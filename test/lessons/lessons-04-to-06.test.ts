@@ -86,6 +86,24 @@ describe("lessons 04-06: sources", () => {
     }
     assert.deepEqual(bare, [], 'wrap these texts in localize({ en: "…", ko: "…" }) so the Korean edition shows them in Korean');
   });
+
+  // Lesson 06 asks where pretraining should help most and then answers in words from the figures it draws
+  // (bench/results/finetune.json). When a new checkpoint or bench run changes the figures, this fails until the
+  // prose is brought back in line.
+  it("lesson 06's answer to 'did pretraining help?' agrees with the bench figures it draws", () => {
+    interface MeanRow { split: string; start: string; test_accuracy_en: number; test_accuracy_ko: number }
+    const bench = JSON.parse(readFileSync(path.join(ROOT, "bench/results/finetune.json"), "utf8")) as { seeds?: number; means?: MeanRow[]; rows: MeanRow[] };
+    assert.ok((bench.seeds ?? 1) >= 3 && bench.means, "bench/results/finetune.json should hold means over at least 3 seeds (npm run bench:finetune -- --seeds 3 --json): one few-shot run moves by several points");
+    const gain = (split: string, lang: "en" | "ko"): number => {
+      const at = (start: string): number => bench.means!.find((r) => r.split === split && r.start === start)![`test_accuracy_${lang}`];
+      return at("pretrained") - at("scratch");
+    };
+    const prose = readFileSync(path.join(ROOT, "notebooks/src/06-intent-classifier.ts"), "utf8");
+    assert.match(prose, /In \*\*English\*\* the shipped checkpoint stands above scratch, and by\s*\/\/ more with 5 examples/);
+    assert.ok(gain("full", "en") > 0 && gain("few-shot", "en") > gain("full", "en"), `English: the prose says the checkpoint beats scratch, by more in few-shot; measured full ${gain("full", "en")}, few-shot ${gain("few-shot", "en")}`);
+    assert.match(prose, /In \*\*Korean\*\* it stands\s*\/\/ \*below\* scratch, furthest below with 5 examples/);
+    assert.ok(gain("full", "ko") < 0 && gain("few-shot", "ko") < gain("full", "ko"), `Korean: the prose says the checkpoint is below scratch, furthest in few-shot; measured full ${gain("full", "ko")}, few-shot ${gain("few-shot", "ko")}`);
+  });
 });
 
 for (const lesson of LESSONS) {
