@@ -431,12 +431,11 @@ if (fs.existsSync(benchFile)) {
   });
   // What the question asks: checkpoint minus scratch, in points, per split and language.
   const gain = Object.fromEntries(groups.map((g) => [`${g.split} · ${g.lang}`, +(100 * (value(g.split, g.lang, "pretrained") - value(g.split, g.lang, "scratch"))).toFixed(1)]));
-  ({ model: bench.model, seeds: bench.seeds ?? 1, pretrainingGainPoints: gain, rows: (bench.means ?? bench.rows).map((r) => {
   const pct = (v: number, sd: number | null | undefined): string => `${(100 * v).toFixed(1)}%${sd ? ` ± ${(100 * sd).toFixed(1)}` : ""}`;
-  return `${r.split}/${r.start}: en ${pct(r.test_accuracy_en, r.test_accuracy_en_sd)}, ko ${pct(r.test_accuracy_ko, r.test_accuracy_ko_sd)}`;
-}) });
+  const rows = (bench.means ?? bench.rows).map((r) => `${r.split}/${r.start}: en ${pct(r.test_accuracy_en, r.test_accuracy_en_sd)}, ko ${pct(r.test_accuracy_ko, r.test_accuracy_ko_sd)}`);
+  ({ model: bench.model, seeds, pretrainingGainPoints: gain, rows });
 } else {
-  console.log(`${benchFile} is missing: run \`npm run bench:finetune -- --json\` in the course folder (about 10 minutes) to make it`);
+  console.log(`${benchFile} is missing: run \`npm run bench:finetune -- --seeds 3 --json\` in the course folder (about an hour on 2 cores) to make it`);
 }
 
 // %% [markdown]
